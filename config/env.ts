@@ -1,0 +1,156 @@
+// The process configuration: parsed and validated once, at start, from the
+// environment. Nothing else in the project reads process.env; the composition
+// root calls loadConfig and passes the result down.
+//
+// This module imports nothing of the project (see docs/architecture.md).
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface TelegramCredentials {
+  apiId: number;
+  apiHash: string;
+  /** One StringSession per account; several accounts share the channel load. */
+  sessions: string[];
+}
+
+export interface Config {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Prefix of every BullMQ key, so several deployments (or test files) can share one Redis. */
+  queuePrefix: string;
+  host: string;
+  port: number;
+  /** MTProto credentials; null means collection falls back to the web preview. */
+  telegram: TelegramCredentials | null;
+  /** TG_API_ID and TG_API_HASH without a session: enough for `framewatch login`. */
+  telegramApp: { apiId: number; apiHash: string } | null;
+  tgWebBaseUrl: string;
+  smtp: { url: string; from: string } | null;
+  adminKey: string | null;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Reads every variable, collects every problem, and throws one ConfigError
+ * naming all of them: an operator fixes a broken deployment in one round.
+ */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+
+  const url = (name: string, fallback: string, protocols: string[]): string => {
+    const raw = read(name) ?? fallback;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL (got "${raw}")`);
+      }
+    } catch {
+      problems.push(`${name} is not a URL (got "${raw}")`);
+    }
+    return raw;
+  };
+
+  const databaseUrl = url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/framewatch', ['postgres:', 'postgresql:']);
+  if (!problems.some((p) => p.startsWith('DATABASE_URL'))) {
+    const dbName = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
+    if (!/^[A-Za-z0-9_-]{1,63}$/.test(dbName)) {
+      problems.push(`DATABASE_URL must name a database of letters, digits, _ or - (got "${dbName}")`);
+    }
+  }
+  const redisUrl = url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
+  const tgWebBaseUrl = url('TG_WEB_BASE_URL', 'https://t.me', ['http:', 'https:']).replace(/\/+$/, '');
+
+  const host = read('HOST') ?? '127.0.0.1';
+  const portRaw = read('PORT') ?? '3000';
+  const port = Number(portRaw);
+  if (!/^\d+$/.test(portRaw) || port > 65535) problems.push(`PORT must be an integer 0-65535 (got "${portRaw}")`);
+
+  const queuePrefix = read('QUEUE_PREFIX') ?? 'framewatch';
+  if (!/^[A-Za-z0-9_:.-]{1,64}$/.test(queuePrefix)) {
+    problems.push(`QUEUE_PREFIX must be 1-64 of letters, digits, _ : . - (got "${queuePrefix}")`);
+  }
+
+  const apiIdRaw = read('TG_API_ID');
+  const apiHash = read('TG_API_HASH');
+  const sessionRaw = read('TG_SESSION');
+  let telegramApp: Config['telegramApp'] = null;
+  let telegram: TelegramCredentials | null = null;
+  if (apiIdRaw !== undefined || apiHash !== undefined || sessionRaw !== undefined) {
+    const apiId = Number(apiIdRaw);
+    let ok = true;
+    if (apiIdRaw === undefined) {
+      problems.push('TG_API_ID is required when TG_API_HASH or TG_SESSION is set');
+      ok = false;
+    } else if (!/^\d{1,12}$/.test(apiIdRaw) || apiId === 0) {
+      problems.push(`TG_API_ID must be a positive integer (got "${apiIdRaw}")`);
+      ok = false;
+    }
+    if (apiHash === undefined) {
+      problems.push('TG_API_HASH is required when TG_API_ID or TG_SESSION is set');
+      ok = false;
+    } else if (!/^[0-9a-f]{32}$/i.test(apiHash)) {
+      problems.push('TG_API_HASH must be the 32 hex digits from my.telegram.org');
+      ok = false;
+    }
+    // Several accounts: sessions separated by commas (StringSession never contains one).
+    const sessions = (sessionRaw ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (sessions.some((s) => !/^[A-Za-z0-9+/=_-]{20,}$/.test(s))) {
+      problems.push('TG_SESSION must be one or more comma-separated session strings from `framewatch login`');
+      ok = false;
+    }
+    if (ok && apiHash !== undefined) {
+      telegramApp = { apiId, apiHash };
+      telegram = sessions.length > 0 ? { apiId, apiHash, sessions } : null;
+    }
+  }
+
+  const smtpUrl = read('SMTP_URL');
+  const mailFrom = read('MAIL_FROM');
+  let smtp: Config['smtp'] = null;
+  if (smtpUrl !== undefined) {
+    url('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']);
+    if (mailFrom === undefined) problems.push('MAIL_FROM is required when SMTP_URL is set');
+    smtp = { url: smtpUrl, from: mailFrom ?? '' };
+  }
+  if (mailFrom !== undefined && !/^[^@\s<>]+@[^@\s<>]+$|<[^@\s<>]+@[^@\s<>]+>$/.test(mailFrom)) {
+    problems.push(`MAIL_FROM must be an address such as "framewatch <digest@example.org>" (got "${mailFrom}")`);
+  }
+
+  const adminKey = read('FRAMEWATCH_ADMIN_KEY') ?? null;
+  if (adminKey !== null && adminKey.length < 16) {
+    problems.push('FRAMEWATCH_ADMIN_KEY must be at least 16 characters');
+  }
+
+  const logLevel = (read('LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    databaseUrl,
+    redisUrl,
+    queuePrefix,
+    host,
+    port,
+    telegram,
+    telegramApp,
+    tgWebBaseUrl,
+    smtp,
+    adminKey,
+    logLevel,
+  };
+}
