@@ -109,13 +109,16 @@ export async function upsertExportChannel(db: Queryable, identity: ExportChannel
   }
   const existing = byId ?? byName;
   if (existing) {
+    // Written only when something differs, so re-importing a file changes nothing.
     const { rows } = await db.query<ChannelRow>(
       `UPDATE channels SET telegram_id = $2, title = CASE WHEN $3 = '' THEN title ELSE $3 END,
               audience = COALESCE($4, audience), updated_at = now()
-        WHERE id = $1 RETURNING *`,
+        WHERE id = $1
+          AND (telegram_id, title, audience) IS DISTINCT FROM ($2, CASE WHEN $3 = '' THEN title ELSE $3 END, COALESCE($4, audience))
+        RETURNING *`,
       [existing.id, identity.telegramId, identity.title, identity.audience ?? null],
     );
-    return { channel: toChannel(rows[0]!), created: false };
+    return { channel: rows[0] ? toChannel(rows[0]) : existing, created: false };
   }
   const { rows } = await db.query<ChannelRow>(
     `INSERT INTO channels (telegram_id, username, title, audience) VALUES ($1, $2, $3, $4) RETURNING *`,
@@ -188,7 +191,9 @@ export async function advanceCursors(db: Queryable, channelId: number, update: C
         backfill_done = COALESCE($4, backfill_done),
         last_collected_at = COALESCE($5, last_collected_at),
         updated_at = now()
-      WHERE id = $1`,
+      WHERE id = $1
+        AND (newest_message_id, oldest_message_id, backfill_done, last_collected_at) IS DISTINCT FROM
+            (GREATEST(newest_message_id, $2), LEAST(oldest_message_id, $3), COALESCE($4, backfill_done), COALESCE($5, last_collected_at))`,
     [channelId, update.newestMessageId ?? null, update.oldestMessageId ?? null, update.backfillDone ?? null, update.collectedAt ?? null],
   );
 }

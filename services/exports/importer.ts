@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { advanceCursors, upsertExportChannel } from '../channels/store.ts';
+import { advanceCursors, getChannel, upsertExportChannel } from '../channels/store.ts';
 import type { Audience, Channel } from '../channels/types.ts';
 import type { Db } from '../db/db.ts';
 import { upsertPosts } from '../posts/store.ts';
@@ -150,6 +150,7 @@ export async function importTelegramExport(db: Db, path: string, options: Import
       if (!sawMessages || !channel) throw new ExportFormatError('the file has no "messages" array; is it a Telegram Desktop JSON export?');
       if (summary.posts > 0) {
         await advanceCursors(tx, channel.id, { newestMessageId: maxId, oldestMessageId: minId });
+        channel = (await getChannel(tx, channel.id)) ?? channel;
       }
       const sha256 = hash.digest('hex');
       await tx.query(

@@ -217,6 +217,12 @@ export interface StoredPostRow {
   grouped_id: string | null;
   version: number;
   source: PostSource;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  lang: string | null;
+  on_topic: boolean | null;
+  classifier_version: string | null;
+  classified_at: Date | null;
 }
 
 export interface PostVersionRow {
