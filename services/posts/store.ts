@@ -25,6 +25,8 @@ export interface UpsertOptions {
 // - A live source seeing the post proves it exists: deleted_at is cleared.
 // - A row whose merged state equals the stored one is not written at all, so a
 //   re-import leaves the table byte-for-byte untouched.
+// - Every row written marks its (channel, UTC day) rollup stale (rollup_dirty),
+//   in the same transaction; see services/trends/rollups.ts.
 const UPSERT_SQL = `
 WITH incoming AS (
   SELECT * FROM unnest(
@@ -118,7 +120,12 @@ upserted AS (
          EXCLUDED.edited_at, EXCLUDED.deleted_at, EXCLUDED.fwd_from_telegram_id, EXCLUDED.fwd_from_message_id,
          EXCLUDED.fwd_from_name, EXCLUDED.media_kind, EXCLUDED.grouped_id, EXCLUDED.version, EXCLUDED.source,
          EXCLUDED.last_seen_at)
-  RETURNING message_id
+  RETURNING message_id, posted_at
+),
+dirty AS (
+  INSERT INTO rollup_dirty (channel_id, day)
+  SELECT DISTINCT $1::bigint, (u.posted_at AT TIME ZONE 'UTC')::date FROM upserted u
+  ON CONFLICT DO NOTHING
 )
 SELECT m.message_id, m.is_new, m.is_edit FROM merged m JOIN upserted u USING (message_id)
 `;
