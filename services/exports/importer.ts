@@ -105,14 +105,23 @@ export async function importTelegramExport(db: Db, path: string, options: Import
       let maxId = 0;
       let sawMessages = false;
 
+      // One write in flight while the next batch is parsed: parsing and the
+      // database then work at the same time, and memory holds two batches at most.
+      let inFlight: Promise<void> = Promise.resolve();
       const flush = async () => {
         if (batch.length === 0 || !channel) return;
-        const outcome = await upsertPosts(tx, channel.id, batch, { source: 'export', seenAt });
-        summary.inserted += outcome.inserted.length;
-        summary.edited += outcome.edited.length;
-        summary.refreshed += outcome.refreshed.length;
-        summary.unchanged += outcome.unchanged;
+        const posts = batch;
+        const channelId = channel.id;
         batch = [];
+        await inFlight;
+        inFlight = upsertPosts(tx, channelId, posts, { source: 'export', seenAt }).then((outcome) => {
+          summary.inserted += outcome.inserted.length;
+          summary.edited += outcome.edited.length;
+          summary.refreshed += outcome.refreshed.length;
+          summary.unchanged += outcome.unchanged;
+        });
+        // A failed write must not go unobserved while parsing continues.
+        inFlight.catch(() => {});
       };
 
       for await (const event of readJsonArrayStream(chunks(), 'messages')) {
@@ -147,6 +156,7 @@ export async function importTelegramExport(db: Db, path: string, options: Import
           await flush();
         }
       }
+      await inFlight;
       if (!sawMessages || !channel) throw new ExportFormatError('the file has no "messages" array; is it a Telegram Desktop JSON export?');
       if (summary.posts > 0) {
         await advanceCursors(tx, channel.id, { newestMessageId: maxId, oldestMessageId: minId });

@@ -37,22 +37,9 @@ WITH incoming AS (
          reactions, reactions_total, edited_at, fwd_from_telegram_id, fwd_from_message_id, fwd_from_name,
          media_kind, grouped_id)
 ),
+-- By key, so the plan is a primary-key lookup however large the channel is.
 prev AS (
-  SELECT p.* FROM posts p JOIN incoming i ON p.channel_id = $1 AND p.message_id = i.message_id
-),
-flags AS (
-  SELECT i.message_id,
-         pr.message_id IS NULL AS is_new,
-         (pr.message_id IS NOT NULL AND $17 = 'export' AND pr.edited_at IS NOT NULL
-           AND (i.edited_at IS NULL OR i.edited_at < pr.edited_at)) AS stale
-  FROM incoming i LEFT JOIN prev pr USING (message_id)
-),
-flags2 AS (
-  SELECT f.*,
-         (NOT f.is_new AND NOT f.stale AND pr.text IS DISTINCT FROM i.text) AS text_changed,
-         (NOT f.is_new AND NOT f.stale AND (pr.text IS DISTINCT FROM i.text
-            OR (i.edited_at IS NOT NULL AND i.edited_at IS DISTINCT FROM pr.edited_at))) AS is_edit
-  FROM flags f JOIN incoming i USING (message_id) LEFT JOIN prev pr USING (message_id)
+  SELECT p.* FROM posts p WHERE p.channel_id = $1 AND p.message_id = ANY($2::int[])
 ),
 merged AS (
   SELECT
@@ -60,7 +47,7 @@ merged AS (
     COALESCE(pr.posted_at, i.posted_at) AS posted_at,
     CASE WHEN f.stale THEN pr.text ELSE i.text END AS text,
     CASE WHEN f.stale THEN pr.entities
-         WHEN f.is_new OR f.is_edit THEN i.entities
+         WHEN f.is_new OR e.is_edit THEN i.entities
          ELSE COALESCE(i.entities, pr.entities) END AS entities,
     COALESCE(i.views, pr.views) AS views,
     COALESCE(i.forwards, pr.forwards) AS forwards,
@@ -68,28 +55,40 @@ merged AS (
     COALESCE(i.reactions, pr.reactions) AS reactions,
     COALESCE(i.reactions_total, pr.reactions_total) AS reactions_total,
     CASE WHEN f.stale THEN pr.edited_at
-         ELSE COALESCE(i.edited_at, CASE WHEN f.text_changed THEN $18::timestamptz END, pr.edited_at) END AS edited_at,
+         ELSE COALESCE(i.edited_at, CASE WHEN e.text_changed THEN $18::timestamptz END, pr.edited_at) END AS edited_at,
     CASE WHEN $17 = 'export' THEN pr.deleted_at ELSE NULL END AS deleted_at,
     COALESCE(i.fwd_from_telegram_id, pr.fwd_from_telegram_id) AS fwd_from_telegram_id,
     COALESCE(i.fwd_from_message_id, pr.fwd_from_message_id) AS fwd_from_message_id,
     COALESCE(i.fwd_from_name, pr.fwd_from_name) AS fwd_from_name,
     COALESCE(i.media_kind, pr.media_kind) AS media_kind,
     COALESCE(i.grouped_id, pr.grouped_id) AS grouped_id,
-    CASE WHEN f.is_new THEN 1 ELSE pr.version + f.is_edit::int END AS version,
+    CASE WHEN f.is_new THEN 1 ELSE pr.version + e.is_edit::int END AS version,
     CASE WHEN f.is_new OR $17 <> 'export' THEN $17 ELSE pr.source END AS source,
     COALESCE(pr.first_seen_at, $18::timestamptz) AS first_seen_at,
     CASE WHEN f.is_new OR $17 <> 'export' THEN $18::timestamptz ELSE pr.last_seen_at END AS last_seen_at,
-    CASE WHEN f.is_edit THEN NULL ELSE pr.lang END AS lang,
-    CASE WHEN f.is_edit THEN NULL ELSE pr.on_topic END AS on_topic,
-    CASE WHEN f.is_edit THEN NULL ELSE pr.classifier_version END AS classifier_version,
-    CASE WHEN f.is_edit THEN NULL ELSE pr.classified_at END AS classified_at,
-    f.is_new, f.is_edit
-  FROM incoming i JOIN flags2 f USING (message_id) LEFT JOIN prev pr USING (message_id)
+    CASE WHEN e.is_edit THEN NULL ELSE pr.lang END AS lang,
+    CASE WHEN e.is_edit THEN NULL ELSE pr.on_topic END AS on_topic,
+    CASE WHEN e.is_edit THEN NULL ELSE pr.classifier_version END AS classifier_version,
+    CASE WHEN e.is_edit THEN NULL ELSE pr.classified_at END AS classified_at,
+    f.is_new, e.is_edit,
+    pr.version AS prev_version, pr.text AS prev_text, pr.entities AS prev_entities, pr.edited_at AS prev_edited_at
+  FROM incoming i
+  LEFT JOIN prev pr USING (message_id)
+  CROSS JOIN LATERAL (
+    SELECT pr.message_id IS NULL AS is_new,
+           (pr.message_id IS NOT NULL AND $17 = 'export' AND pr.edited_at IS NOT NULL
+             AND (i.edited_at IS NULL OR i.edited_at < pr.edited_at)) AS stale
+  ) f
+  CROSS JOIN LATERAL (
+    SELECT (NOT f.is_new AND NOT f.stale AND pr.text IS DISTINCT FROM i.text) AS text_changed,
+           (NOT f.is_new AND NOT f.stale AND (pr.text IS DISTINCT FROM i.text
+              OR (i.edited_at IS NOT NULL AND i.edited_at IS DISTINCT FROM pr.edited_at))) AS is_edit
+  ) e
 ),
 versioned AS (
   INSERT INTO post_versions (channel_id, message_id, version, text, entities, edited_at, superseded_at)
-  SELECT $1, pr.message_id, pr.version, pr.text, pr.entities, pr.edited_at, $18
-  FROM prev pr JOIN merged m USING (message_id)
+  SELECT $1, m.message_id, m.prev_version, m.prev_text, m.prev_entities, m.prev_edited_at, $18
+  FROM merged m
   WHERE m.is_edit
   ON CONFLICT DO NOTHING
 ),
