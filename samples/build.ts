@@ -585,7 +585,7 @@ function report(built: Built[]): void {
     denial: 'den', western_pretext: 'pre', berserker_praise: 'ber', incompetence: 'inc', kidnapping: 'kid',
     alliance_legitimation: 'all', cannon_fodder: 'can',
   };
-  const header = ['channel', 'aud', 'msgs', 'posts', 'fwd', 'album+', 'media', 'edit', 'react', 'topic', 'share', ...FRAMES.map((f) => short[f])];
+  const header = ['channel', 'aud', 'msgs', 'posts', 'fwd', 'album+', 'media', 'edit', 'react', 'topic', 'share', 'msg%', ...FRAMES.map((f) => short[f])];
   const rows: string[][] = [header];
   const total = Object.fromEntries(FRAMES.map((f) => [f, 0])) as Record<Frame, number>;
   let sumMsgs = 0;
@@ -602,16 +602,17 @@ function report(built: Built[]): void {
     rows.push([
       b.channel.username, b.channel.audience, String(s.messages), String(s.posts), String(s.forwards), String(s.albumParts),
       String(s.mediaOnly), String(s.edited), String(s.withReactions), String(s.onTopic), `${Math.round(share * 100)}%`,
-      ...FRAMES.map((f) => String(s.frames[f])),
+      `${Math.round((s.onTopic / s.messages) * 100)}%`, ...FRAMES.map((f) => String(s.frames[f])),
     ]);
     if (s.posts - s.forwards < 110) warnings.push(`@${b.channel.username}: ${s.posts - s.forwards} own posts (< 110)`);
     if (share < 0.55 || share > 0.65) warnings.push(`@${b.channel.username}: on-topic share ${(share * 100).toFixed(1)}% outside 55-65%`);
   }
-  rows.push(['total', '', String(sumMsgs), String(sumPosts), '', '', '', '', '', String(sumTopic), `${Math.round((sumTopic / sumPosts) * 100)}%`, ...FRAMES.map((f) => String(total[f]))]);
+  rows.push(['total', '', String(sumMsgs), String(sumPosts), '', '', '', '', '', String(sumTopic), `${Math.round((sumTopic / sumPosts) * 100)}%`, `${Math.round((sumTopic / sumMsgs) * 100)}%`, ...FRAMES.map((f) => String(total[f]))]);
   for (const f of FRAMES) if (total[f] < 25) warnings.push(`frame ${f}: ${total[f]} posts (< 25)`);
   const widths = header.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   for (const row of rows) console.log(row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '));
-  console.log(`frames: ${FRAMES.map((f) => `${short[f]}=${f}`).join(', ')}; "posts" counts album groups once`);
+  console.log(`frames: ${FRAMES.map((f) => `${short[f]}=${f}`).join(', ')}`);
+  console.log('"posts" counts an album once, "msgs" counts every exported message (as the importer does); "share" is topic/posts, "msg%" topic/msgs');
   for (const w of warnings) console.log(`warning: ${w}`);
   if (CHECK_ONLY) console.log('checked, nothing written');
 }
