@@ -1,0 +1,91 @@
+// Thin job handlers: each turns one queue job into one collector call, and
+// passes what the collector stored on to the classify queue.
+import type { CollectionConfig } from '../config/env.ts';
+import { createCollector, type CollectReport } from '../services/collection/collector.ts';
+import type { ChannelSource } from '../services/collection/source.ts';
+import { getCollectionState } from '../services/collection/state.ts';
+import type { Db } from '../services/db/db.ts';
+import type { Logger } from '../services/log.ts';
+import type { JobHandlers, JobQueue } from '../services/queue/bullmq.ts';
+import { classifyPayloads } from '../services/queue/catalog.ts';
+import type { ClassifyPostsHandler } from './classify-posts.ts';
+import type { Container } from '../services/container.ts';
+
+export interface CollectionWorkerDeps {
+  db: Db;
+  queue: JobQueue;
+  source: ChannelSource;
+  config: CollectionConfig;
+  logger: Logger;
+  /** null until the classifier is wired: classify-posts jobs then wait in their queue. */
+  classifyPosts: ClassifyPostsHandler | null;
+  /** Handed to classifyPosts. */
+  container?: Container;
+}
+
+type Outcome = Pick<CollectReport, 'outcome' | 'inserted' | 'edited' | 'deleted' | 'requests' | 'pages'> | { outcome: 'skipped'; reason: string };
+
+function summary(r: CollectReport): Outcome {
+  return { outcome: r.outcome, inserted: r.inserted, edited: r.edited, deleted: r.deleted, requests: r.requests, pages: r.pages };
+}
+
+export function collectionHandlers(deps: CollectionWorkerDeps): JobHandlers {
+  const { db, queue, config, logger } = deps;
+  const collector = createCollector({
+    db,
+    source: deps.source,
+    logger,
+    // New and edited posts flow on to classification as soon as they are committed.
+    // The commit time names the job, so a repeated enqueue of one commit is one job.
+    onStored: async (channelId, messageIds, seenAt) => {
+      for (const payload of classifyPayloads(channelId, messageIds)) {
+        await queue.enqueue('classify-posts', payload, { marker: seenAt.toISOString() });
+      }
+    },
+  });
+
+  /** Jobs for a channel that is gone or paused do nothing (its schedules are removed at the next sync). */
+  async function skipReason(channelId: number): Promise<string | null> {
+    const state = await getCollectionState(db, channelId);
+    if (!state) return 'channel no longer registered';
+    if (state.status === 'paused') return 'channel paused';
+    return null;
+  }
+
+  async function poll(channelId: number, signal: AbortSignal): Promise<Outcome> {
+    const skip = await skipReason(channelId);
+    if (skip) return { outcome: 'skipped', reason: skip };
+    const report = await collector.poll(channelId, { maxPages: config.pagesPerJob, defaultBackfillSince: config.backfillSince, signal });
+    if (report.outcome === 'more' || report.outcome === 'stopped') {
+      // The rest in a follow-up job: a worker slot is never held for a whole backfill.
+      await queue.enqueue('backfill', { channelId }, { marker: report.resumeMarker ?? 'next' });
+    }
+    logger.info({ channelId, ...summary(report) }, 'poll');
+    return summary(report);
+  }
+
+  const handlers: JobHandlers = {
+    poll: ({ data, signal }) => poll(data.channelId, signal),
+    backfill: ({ data, signal }) => poll(data.channelId, signal),
+    snapshot: async ({ data, signal }) => {
+      const skip = await skipReason(data.channelId);
+      if (skip) return { outcome: 'skipped', reason: skip };
+      const report = await collector.snapshot(data.channelId, signal);
+      return { ...summary(report), subscribers: report.snapshot?.subscribers ?? null };
+    },
+    refresh: async ({ data, signal }) => {
+      const skip = await skipReason(data.channelId);
+      if (skip) return { outcome: 'skipped', reason: skip };
+      return summary(await collector.refresh(data.channelId, config.refreshWindowMs, signal));
+    },
+  };
+  const classify = deps.classifyPosts;
+  if (classify) {
+    handlers['classify-posts'] = async ({ data, signal, attempt }) => {
+      if (!deps.container) throw new Error('classify-posts needs the container');
+      await classify(data, { container: deps.container, signal, attempt });
+    };
+  }
+  return handlers;
+}
+

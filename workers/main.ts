@@ -1,0 +1,68 @@
+// The worker process: registers the per-channel schedules from the channels
+// table, runs the collection (and, once wired, classification) workers, keeps
+// the schedules in step with the table, and shuts down gracefully.
+import type { Container } from '../services/container.ts';
+import type { SourceKind } from '../services/collection/source.ts';
+import type { Queryable } from '../services/db/db.ts';
+import { startWorkers } from '../services/queue/bullmq.ts';
+import type { ClassifyPostsHandler } from './classify-posts.ts';
+import { collectionHandlers } from './collection.ts';
+
+/**
+ * Channels the worker collects: active ones, and those with an error. A
+ * channel without a public preview is still readable over MTProto; one that
+ * is missing, private or paused is not scheduled (`collect --once` re-checks it).
+ */
+export async function scheduledChannelIds(db: Queryable, source: SourceKind): Promise<number[]> {
+  const statuses = source === 'mtproto' ? ['active', 'error', 'no_preview'] : ['active', 'error'];
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM channels WHERE status = ANY($1::text[]) ORDER BY id', [statuses]);
+  return rows.map((r) => r.id);
+}
+
+export interface WorkerRunOptions {
+  stopSignal: AbortSignal;
+  classifyPosts: ClassifyPostsHandler | null;
+  /** Called once the workers are running (the CLI prints a line). */
+  onReady?: (info: { source: SourceKind; channels: number; queues: string[] }) => void;
+  /** How often the schedules are re-read from the channels table. */
+  syncEveryMs?: number;
+}
+
+export async function runWorker(container: Container, options: WorkerRunOptions): Promise<void> {
+  const { config, db, logger } = container;
+  const source = container.collectionSource();
+  const queue = container.queue;
+  const every = config.collection;
+
+  const sync = async () => {
+    const ids = await scheduledChannelIds(db, source.kind);
+    const result = await queue.syncChannelSchedules(ids, every);
+    logger.debug({ channels: ids.length, ...result }, 'schedules synced');
+    return ids.length;
+  };
+  const channels = await sync();
+
+  const workers = await startWorkers({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    concurrency: every.workerConcurrency,
+    logger,
+    handlers: collectionHandlers({ db, queue, source, config: every, logger, classifyPosts: options.classifyPosts, container }),
+  });
+  if (!options.classifyPosts) logger.warn('no classify-posts handler is wired yet: classification jobs wait in their queue');
+  options.onReady?.({ source: source.kind, channels, queues: workers.queues });
+
+  const timer = setInterval(() => {
+    sync().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'schedule sync failed'));
+  }, options.syncEveryMs ?? Math.min(60_000, every.pollEveryMs));
+  try {
+    await new Promise<void>((resolve) => {
+      if (options.stopSignal.aborted) return resolve();
+      options.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    clearInterval(timer);
+    logger.info('stopping: no new jobs; waiting for active ones to finish their current page');
+    await workers.close();
+  }
+}
