@@ -9,12 +9,12 @@ import type { ClassifyPostsHandler } from './classify-posts.ts';
 import { collectionHandlers } from './collection.ts';
 
 /**
- * Channels the worker collects: active ones, and those with an error. A
- * channel without a public preview is still readable over MTProto; one that
- * is missing, private or paused is not scheduled (`collect --once` re-checks it).
+ * Channels the worker collects: the active ones, and over MTProto also those
+ * without a public web preview. A channel that is missing, private, paused or
+ * in error is not scheduled; `collect --once` re-checks it and reactivates it.
  */
 export async function scheduledChannelIds(db: Queryable, source: SourceKind): Promise<number[]> {
-  const statuses = source === 'mtproto' ? ['active', 'error', 'no_preview'] : ['active', 'error'];
+  const statuses = source === 'mtproto' ? ['active', 'no_preview'] : ['active'];
   const { rows } = await db.query<{ id: number }>('SELECT id FROM channels WHERE status = ANY($1::text[]) ORDER BY id', [statuses]);
   return rows.map((r) => r.id);
 }

@@ -9,7 +9,7 @@
 // duplicating nothing.
 import { recordChannelSnapshot, setChannelStatus, advanceCursors } from '../channels/store.ts';
 import type { ChannelSnapshot, ChannelStatus } from '../channels/types.ts';
-import type { Db } from '../db/db.ts';
+import { sqlState, type Db } from '../db/db.ts';
 import type { Logger } from '../log.ts';
 import { markDeleted, upsertPosts } from '../posts/store.ts';
 import type { ChannelPost } from '../posts/types.ts';
@@ -122,7 +122,18 @@ export function createCollector(deps: CollectorDeps) {
     const resolution = await source.resolve(sourceChannel(state), signal);
     if (!resolution) return state;
     report.requests++;
-    await saveResolution(db, state.channelId, resolution);
+    try {
+      await saveResolution(db, state.channelId, resolution);
+    } catch (err) {
+      if (sqlState(err) !== '23505') throw err;
+      // Another row already is this Telegram channel: it was renamed, or registered twice.
+      const { rows } = await db.query<{ id: number; username: string | null }>('SELECT id, username FROM channels WHERE telegram_id = $1', [resolution.telegramId]);
+      const twin = rows[0];
+      throw new ChannelUnavailableError(
+        'error',
+        `@${state.username} is the same Telegram channel as #${twin?.id} (@${twin?.username ?? '?'}); remove one of them`,
+      );
+    }
     return { ...state, telegramId: resolution.telegramId, accessHash: resolution.accessHash, account: resolution.account };
   }
 

@@ -48,11 +48,11 @@ export interface RecheckResult {
   requests: number;
 }
 
-/** The channel cannot be read through this source; the status says why. */
+/** The channel cannot be read through this source; the status says why ('error': an operator must look). */
 export class ChannelUnavailableError extends Error {
   override name = 'ChannelUnavailableError';
   constructor(
-    readonly status: Extract<ChannelStatus, 'no_preview' | 'not_found' | 'private'>,
+    readonly status: Extract<ChannelStatus, 'no_preview' | 'not_found' | 'private' | 'error'>,
     detail: string,
   ) {
     super(detail);
