@@ -9,7 +9,6 @@ import type { Logger } from '../services/log.ts';
 import type { JobHandlers, JobQueue } from '../services/queue/bullmq.ts';
 import { classifyPayloads } from '../services/queue/catalog.ts';
 import type { ClassifyPostsHandler } from './classify-posts.ts';
-import type { Container } from '../services/container.ts';
 
 export interface CollectionWorkerDeps {
   db: Db;
@@ -19,8 +18,6 @@ export interface CollectionWorkerDeps {
   logger: Logger;
   /** null until the classifier is wired: classify-posts jobs then wait in their queue. */
   classifyPosts: ClassifyPostsHandler | null;
-  /** Handed to classifyPosts. */
-  container?: Container;
 }
 
 type Outcome = Pick<CollectReport, 'outcome' | 'inserted' | 'edited' | 'deleted' | 'requests' | 'pages'> | { outcome: 'skipped'; reason: string };
@@ -52,10 +49,10 @@ export function collectionHandlers(deps: CollectionWorkerDeps): JobHandlers {
     return null;
   }
 
-  async function poll(channelId: number, signal: AbortSignal): Promise<Outcome> {
+  async function poll(channelId: number, signal: AbortSignal, checkNew: boolean): Promise<Outcome> {
     const skip = await skipReason(channelId);
     if (skip) return { outcome: 'skipped', reason: skip };
-    const report = await collector.poll(channelId, { maxPages: config.pagesPerJob, defaultBackfillSince: config.backfillSince, signal });
+    const report = await collector.poll(channelId, { maxPages: config.pagesPerJob, defaultBackfillSince: config.backfillSince, checkNew, signal });
     if (report.outcome === 'more' || report.outcome === 'stopped') {
       // The rest in a follow-up job: a worker slot is never held for a whole backfill.
       await queue.enqueue('backfill', { channelId }, { marker: report.resumeMarker ?? 'next' });
@@ -65,8 +62,8 @@ export function collectionHandlers(deps: CollectionWorkerDeps): JobHandlers {
   }
 
   const handlers: JobHandlers = {
-    poll: ({ data, signal }) => poll(data.channelId, signal),
-    backfill: ({ data, signal }) => poll(data.channelId, signal),
+    poll: ({ data, signal }) => poll(data.channelId, signal, true),
+    backfill: ({ data, signal }) => poll(data.channelId, signal, false),
     snapshot: async ({ data, signal }) => {
       const skip = await skipReason(data.channelId);
       if (skip) return { outcome: 'skipped', reason: skip };
@@ -81,10 +78,7 @@ export function collectionHandlers(deps: CollectionWorkerDeps): JobHandlers {
   };
   const classify = deps.classifyPosts;
   if (classify) {
-    handlers['classify-posts'] = async ({ data, signal, attempt }) => {
-      if (!deps.container) throw new Error('classify-posts needs the container');
-      await classify(data, { container: deps.container, signal, attempt });
-    };
+    handlers['classify-posts'] = ({ data, signal, attempt }) => classify(data, { signal, attempt });
   }
   return handlers;
 }

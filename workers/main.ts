@@ -47,7 +47,7 @@ export async function runWorker(container: Container, options: WorkerRunOptions)
     prefix: config.queuePrefix,
     concurrency: every.workerConcurrency,
     logger,
-    handlers: collectionHandlers({ db, queue, source, config: every, logger, classifyPosts: options.classifyPosts, container }),
+    handlers: collectionHandlers({ db, queue, source, config: every, logger, classifyPosts: options.classifyPosts }),
   });
   if (!options.classifyPosts) logger.warn('no classify-posts handler is wired yet: classification jobs wait in their queue');
   options.onReady?.({ source: source.kind, channels, queues: workers.queues });

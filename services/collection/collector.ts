@@ -41,6 +41,12 @@ export interface PollOptions {
   maxPages: number;
   /** Backfill horizon when the channel row sets none; null: the channel's first post. */
   defaultBackfillSince: Date | null;
+  /**
+   * false for a backfill slice: skip the check for new posts (the schedule's
+   * poll does it) unless a walk down from the top is unfinished, so the whole
+   * budget goes to backfill.
+   */
+  checkNew?: boolean;
   signal?: AbortSignal;
 }
 
@@ -239,9 +245,9 @@ export function createCollector(deps: CollectorDeps) {
     poll(channelId: number, options: PollOptions, kind: 'poll' | 'once' = 'poll'): Promise<CollectReport> {
       return guarded(channelId, kind, async (initial, report) => {
         let state = initial;
-        let caughtUp = false;
+        let caughtUp = options.checkNew === false && state.catchUp === null && state.newestMessageId !== null;
         try {
-          while (report.pages < options.maxPages) {
+          while (!caughtUp && report.pages < options.maxPages) {
             if (options.signal?.aborted) break;
             caughtUp = await catchUpPage(state, report, options.signal);
             state = await loadState(channelId);

@@ -3,14 +3,14 @@
 // edits, and scripted failures (a thrown error or a RetryLaterError on the
 // n-th request) to interrupt a pass at a chosen point.
 import type { ChannelSnapshot } from '../../services/channels/types.ts';
-import {
+import type {
+  ChannelSource,
   ChannelUnavailableError,
-  type ChannelSource,
-  type HistoryPage,
-  type HistoryQuery,
-  type RecheckResult,
-  type SourceChannel,
-  type SourceKind,
+  HistoryPage,
+  HistoryQuery,
+  RecheckResult,
+  SourceChannel,
+  SourceKind,
 } from '../../services/collection/source.ts';
 import type { ChannelPost } from '../../services/posts/types.ts';
 

@@ -1,4 +1,4 @@
-import { classifyPostsHandler } from '../../../workers/classify-posts.ts';
+import { createClassifyPostsHandler } from '../../../workers/classify-posts.ts';
 import { runWorker } from '../../../workers/main.ts';
 import type { Command } from '../command.ts';
 
@@ -9,7 +9,8 @@ export const workerCommand: Command = {
   async run({ io, container, stopSignal }) {
     await runWorker(container, {
       stopSignal,
-      classifyPosts: classifyPostsHandler,
+      // The classifier integration wires this (workers/classify-posts.ts).
+      classifyPosts: createClassifyPostsHandler ? createClassifyPostsHandler(container) : null,
       onReady: ({ source, channels, queues }) => {
         io.stdout.write(`worker ready: source ${source}, ${channels} channels scheduled, queues ${queues.join(', ')}\n`);
       },
