@@ -8,6 +8,7 @@ import type { Db } from '../services/db/db.ts';
 import type { Logger } from '../services/log.ts';
 import type { JobHandlers, JobQueue } from '../services/queue/bullmq.ts';
 import { classifyPayloads } from '../services/queue/catalog.ts';
+import { RetryLaterError } from '../services/pacing/retry-later.ts';
 import type { ClassifyPostsHandler } from './classify-posts.ts';
 
 export interface CollectionWorkerDeps {
@@ -19,6 +20,8 @@ export interface CollectionWorkerDeps {
   /** null until the classifier is wired: classify-posts jobs then wait in their queue. */
   classifyPosts: ClassifyPostsHandler | null;
 }
+
+const BUSY_RETRY_MS = 20_000;
 
 type Outcome = Pick<CollectReport, 'outcome' | 'inserted' | 'edited' | 'deleted' | 'requests' | 'pages'> | { outcome: 'skipped'; reason: string };
 
@@ -61,19 +64,29 @@ export function collectionHandlers(deps: CollectionWorkerDeps): JobHandlers {
     return summary(report);
   }
 
+  /**
+   * A poll that finds its channel busy has nothing to add (the other job is
+   * collecting it). A snapshot or refresh would be a lost data point: it
+   * comes back shortly instead, as a delayed job.
+   */
+  function retryIfBusy(report: CollectReport): CollectReport {
+    if (report.outcome === 'busy') throw new RetryLaterError(BUSY_RETRY_MS, `channel #${report.channelId} is being collected by another job`);
+    return report;
+  }
+
   const handlers: JobHandlers = {
     poll: ({ data, signal }) => poll(data.channelId, signal, true),
     backfill: ({ data, signal }) => poll(data.channelId, signal, false),
     snapshot: async ({ data, signal }) => {
       const skip = await skipReason(data.channelId);
       if (skip) return { outcome: 'skipped', reason: skip };
-      const report = await collector.snapshot(data.channelId, signal);
+      const report = retryIfBusy(await collector.snapshot(data.channelId, signal));
       return { ...summary(report), subscribers: report.snapshot?.subscribers ?? null };
     },
     refresh: async ({ data, signal }) => {
       const skip = await skipReason(data.channelId);
       if (skip) return { outcome: 'skipped', reason: skip };
-      return summary(await collector.refresh(data.channelId, config.refreshWindowMs, signal));
+      return summary(retryIfBusy(await collector.refresh(data.channelId, config.refreshWindowMs, signal)));
     },
   };
   const classify = deps.classifyPosts;

@@ -9,6 +9,7 @@ import type { ClassifyPostsJob } from '../../services/queue/catalog.ts';
 import type { ClassifyPostsHandler } from '../../workers/classify-posts.ts';
 import { collectionHandlers } from '../../workers/collection.ts';
 import { scheduledChannelIds } from '../../workers/main.ts';
+import { withChannelLease } from '../../services/collection/state.ts';
 import { useTestDatabase } from '../helpers/db-fixture.ts';
 import { REDIS_URL, useRedisPrefix } from '../helpers/redis.ts';
 import { FakeSource } from '../fakes/fake-source.ts';
@@ -128,6 +129,18 @@ describe('collection worker', () => {
     expect(rows[0]).toEqual({ n: 45, done: true });
     const runs = await t.db.query<{ n: number }>("SELECT count(*) AS n FROM collection_runs WHERE channel_id = $1 AND kind = 'poll'", [channelId]);
     expect(runs.rows[0]!.n).toBe(3);
+  });
+
+  it('delays a snapshot of a channel another job is collecting instead of losing the data point', async () => {
+    const channelId = (await registerChannel(t.db, { username: 'busy_channel', audience: 'ru' })).channel.id;
+    const source = new FakeSource();
+    await start(source, null);
+    await withChannelLease(t.db, channelId, async () => {
+      const id = await queue.enqueue('snapshot', { channelId });
+      const delayed = await until('the snapshot to be delayed', async () => (await queue.getJobs('collect', ['delayed'])).find((j) => j.id === id));
+      expect(delayed.delayUntil! - Date.now()).toBeGreaterThan(10_000);
+    });
+    expect(source.requests).toBe(0);
   });
 
   it('leaves classify-posts jobs waiting when no classifier is wired', async () => {
