@@ -120,4 +120,14 @@ describe('framewatch collect --once --source web', () => {
     expect(mtproto.stderr).toMatch(/needs TG_API_ID, TG_API_HASH and TG_SESSION/);
     expect((await runCli(['collect', '@kursk_watch'], { env: env() })).code).toBe(2);
   });
+
+  it('login needs the app credentials and a terminal, and says so', async () => {
+    const bare = await runCli(['login'], { env: env() });
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/login needs TG_API_ID and TG_API_HASH/);
+    const piped = await runCli(['login'], { env: { ...env(), TG_API_ID: '12345', TG_API_HASH: '0123456789abcdef0123456789abcdef' } });
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toMatch(/login is interactive: run it in a terminal/);
+    expect(piped.stdout).toBe('');
+  });
 });
