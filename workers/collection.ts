@@ -3,7 +3,6 @@
 import type { CollectionConfig } from '../config/env.ts';
 import { createCollector, type CollectReport } from '../services/collection/collector.ts';
 import type { ChannelSource } from '../services/collection/source.ts';
-import { getCollectionState } from '../services/collection/state.ts';
 import type { Db } from '../services/db/db.ts';
 import type { Logger } from '../services/log.ts';
 import type { JobHandlers, JobQueue } from '../services/queue/bullmq.ts';
@@ -44,13 +43,8 @@ export function collectionHandlers(deps: CollectionWorkerDeps): JobHandlers {
     },
   });
 
-  /** Jobs for a channel that is gone or paused do nothing (its schedules are removed at the next sync). */
-  async function skipReason(channelId: number): Promise<string | null> {
-    const state = await getCollectionState(db, channelId);
-    if (!state) return 'channel no longer registered';
-    if (state.status === 'paused') return 'channel paused';
-    return null;
-  }
+  // Jobs for a channel that is gone or paused do nothing (its schedules are removed at the next sync).
+  const skipReason = (channelId: number) => collector.skipReason(channelId);
 
   async function poll(channelId: number, signal: AbortSignal, checkNew: boolean): Promise<Outcome> {
     const skip = await skipReason(channelId);

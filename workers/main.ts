@@ -3,21 +3,10 @@
 // the schedules in step with the table, and shuts down gracefully.
 import type { Container } from '../services/container.ts';
 import type { SourceKind } from '../services/collection/source.ts';
-import type { Queryable } from '../services/db/db.ts';
+import { schedulableChannelIds } from '../services/collection/state.ts';
 import { startWorkers } from '../services/queue/bullmq.ts';
 import type { ClassifyPostsHandler } from './classify-posts.ts';
 import { collectionHandlers } from './collection.ts';
-
-/**
- * Channels the worker collects: the active ones, and over MTProto also those
- * without a public web preview. A channel that is missing, private, paused or
- * in error is not scheduled; `collect --once` re-checks it and reactivates it.
- */
-export async function scheduledChannelIds(db: Queryable, source: SourceKind): Promise<number[]> {
-  const statuses = source === 'mtproto' ? ['active', 'no_preview'] : ['active'];
-  const { rows } = await db.query<{ id: number }>('SELECT id FROM channels WHERE status = ANY($1::text[]) ORDER BY id', [statuses]);
-  return rows.map((r) => r.id);
-}
 
 export interface WorkerRunOptions {
   stopSignal: AbortSignal;
@@ -35,7 +24,7 @@ export async function runWorker(container: Container, options: WorkerRunOptions)
   const every = config.collection;
 
   const sync = async () => {
-    const ids = await scheduledChannelIds(db, source.kind);
+    const ids = await schedulableChannelIds(db, source.kind);
     const result = await queue.syncChannelSchedules(ids, every);
     logger.debug({ channels: ids.length, ...result }, 'schedules synced');
     return ids.length;

@@ -9,7 +9,7 @@
 // duplicating nothing.
 import { recordChannelSnapshot, setChannelStatus, advanceCursors } from '../channels/store.ts';
 import type { ChannelSnapshot, ChannelStatus } from '../channels/types.ts';
-import { sqlState, type Db } from '../db/db.ts';
+import { sqlState, type Db, type Queryable } from '../db/db.ts';
 import type { Logger } from '../log.ts';
 import { markDeleted, upsertPosts } from '../posts/store.ts';
 import type { ChannelPost } from '../posts/types.ts';
@@ -108,7 +108,7 @@ export function createCollector(deps: CollectorDeps) {
     report: CollectReport,
     channelId: number,
     posts: readonly ChannelPost[],
-    moveCursors: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<void>,
+    moveCursors: (tx: Queryable) => Promise<void>,
   ): Promise<void> {
     const seenAt = now();
     const outcome = await db.transaction(async (tx) => {
@@ -147,6 +147,7 @@ export function createCollector(deps: CollectorDeps) {
   async function guarded(
     channelId: number,
     kind: 'poll' | 'snapshot' | 'refresh' | 'once',
+    signal: AbortSignal | undefined,
     fn: (state: CollectionState, report: CollectReport) => Promise<void>,
   ): Promise<CollectReport> {
     const report = emptyReport(channelId);
@@ -154,7 +155,7 @@ export function createCollector(deps: CollectorDeps) {
     const ran = await withChannelLease(db, channelId, async () => {
       let state = await loadState(channelId);
       try {
-        state = await prepare(state, report, undefined);
+        state = await prepare(state, report, signal);
         await fn(state, report);
         const after = await loadState(channelId);
         if (after.status !== 'active' && after.status !== 'paused') await setChannelStatus(db, channelId, 'active', null);
@@ -201,9 +202,12 @@ export function createCollector(deps: CollectorDeps) {
     if (newest === null) {
       // The channel's first page: it defines both cursors.
       await storePage(report, channelId, page.posts, async (tx) => {
-        if (range) await advanceCursors(tx, channelId, { newestMessageId: range.max, oldestMessageId: range.min, collectedAt: now() });
-        else await advanceCursors(tx, channelId, { backfillDone: true, collectedAt: now() });
-        if (range && !page.more) await advanceCursors(tx, channelId, { backfillDone: true });
+        await advanceCursors(tx, channelId, {
+          ...(range ? { newestMessageId: range.max, oldestMessageId: range.min } : {}),
+          // An empty channel, or one whose whole history fits this page: nothing to backfill.
+          ...(!range || !page.more ? { backfillDone: true } : {}),
+          collectedAt: now(),
+        });
       });
       return true;
     }
@@ -241,9 +245,17 @@ export function createCollector(deps: CollectorDeps) {
   return {
     source,
 
+    /** Why a scheduled job for this channel should do nothing (gone or paused), or null. */
+    async skipReason(channelId: number): Promise<string | null> {
+      const state = await getCollectionState(db, channelId);
+      if (!state) return 'channel no longer registered';
+      if (state.status === 'paused') return 'channel paused';
+      return null;
+    },
+
     /** New posts first, then backfill, within a page budget. */
     poll(channelId: number, options: PollOptions, kind: 'poll' | 'once' = 'poll'): Promise<CollectReport> {
-      return guarded(channelId, kind, async (initial, report) => {
+      return guarded(channelId, kind, options.signal, async (initial, report) => {
         let state = initial;
         let caughtUp = options.checkNew === false && state.catchUp === null && state.newestMessageId !== null;
         try {
@@ -270,7 +282,7 @@ export function createCollector(deps: CollectorDeps) {
 
     /** Records the subscriber count (and title, description). */
     snapshot(channelId: number, signal?: AbortSignal): Promise<CollectReport> {
-      return guarded(channelId, 'snapshot', async (state, report) => {
+      return guarded(channelId, 'snapshot', signal, async (state, report) => {
         const { snapshot, requests } = await source.snapshot(sourceChannel(state), signal);
         report.requests += requests;
         await recordChannelSnapshot(db, channelId, snapshot, source.kind);
@@ -280,7 +292,7 @@ export function createCollector(deps: CollectorDeps) {
 
     /** Re-reads posts younger than the window: metrics, edits, deletions. */
     refresh(channelId: number, windowMs: number, signal?: AbortSignal): Promise<CollectReport> {
-      return guarded(channelId, 'refresh', async (state, report) => {
+      return guarded(channelId, 'refresh', signal, async (state, report) => {
         const ids = await recentMessageIds(db, channelId, new Date(now().getTime() - windowMs), 1000);
         if (ids.length === 0) return;
         const result = await source.recheck(sourceChannel(state), ids, signal);

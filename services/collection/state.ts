@@ -100,6 +100,17 @@ export async function setBackfillUntil(db: Queryable, channelId: number, until: 
   );
 }
 
+/**
+ * Channels the worker collects: the active ones, and over MTProto also those
+ * without a public web preview. A channel that is missing, private, paused or
+ * in error is not scheduled; `collect --once` re-checks it and reactivates it.
+ */
+export async function schedulableChannelIds(db: Queryable, source: 'mtproto' | 'web'): Promise<number[]> {
+  const statuses = source === 'mtproto' ? ['active', 'no_preview'] : ['active'];
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM channels WHERE status = ANY($1::text[]) ORDER BY id', [statuses]);
+  return rows.map((r) => r.id);
+}
+
 /** Posts recent enough to be re-read for metrics, edits and deletions. */
 export async function recentMessageIds(db: Queryable, channelId: number, since: Date, limit: number): Promise<number[]> {
   const { rows } = await db.query<{ message_id: number }>(

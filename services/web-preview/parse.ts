@@ -298,6 +298,7 @@ export function parseChannelPage(html: string): ChannelPageInfo {
   const extra = extraEl ? squashedText(extraEl) : '';
   const counter = /subscriber/i.test(extra) ? parseCounterText(extra) : null;
   const hasPreviewLink = findAll(root, (el) => el.name === 'a' && /\/s\/[A-Za-z0-9_]+/.test(el.attribs.href ?? '')).length > 0;
-  const kind: ChannelPageInfo['kind'] = title === '' ? 'missing' : /subscriber/i.test(extra) ? 'channel' : 'other';
+  // A channel shows its subscribers, or at least offers its preview; a user or bot shows "@name", a group "members".
+  const kind: ChannelPageInfo['kind'] = title === '' ? 'missing' : /subscriber/i.test(extra) || hasPreviewLink ? 'channel' : 'other';
   return { kind, title, about: aboutEl ? textOf(aboutEl).trim() || null : null, subscribers: counter, hasPreviewLink };
 }

@@ -105,14 +105,12 @@ export function createWebPreviewSource(options: WebPreviewOptions): ChannelSourc
         subscribersExact: info?.subscribers?.exact ?? false,
         observedAt,
       };
-      if (!info?.subscribers?.exact) {
-        // t.me/<name> showed no exact count: the t.me/s header's abbreviated one is the next best.
+      if (!info?.subscribers) {
+        // t.me/<name> showed no count: the t.me/s header's abbreviated one is the next best.
         requests++;
         const page = await previewPage(username, null, signal);
         const counter = page.channel?.subscribers ?? null;
-        if (counter && (snapshot.subscribers === null || !info?.subscribers)) {
-          snapshot = { ...snapshot, subscribers: counter.value, subscribersExact: counter.exact };
-        }
+        if (counter) snapshot = { ...snapshot, subscribers: counter.value, subscribersExact: counter.exact };
         if (snapshot.title === '' && page.channel) snapshot = { ...snapshot, title: page.channel.title, about: page.channel.about };
       }
       return { snapshot, requests };

@@ -8,8 +8,7 @@ import { createJobQueue, startWorkers, type JobQueue, type RunningWorkers } from
 import type { ClassifyPostsJob } from '../../services/queue/catalog.ts';
 import type { ClassifyPostsHandler } from '../../workers/classify-posts.ts';
 import { collectionHandlers } from '../../workers/collection.ts';
-import { scheduledChannelIds } from '../../workers/main.ts';
-import { withChannelLease } from '../../services/collection/state.ts';
+import { schedulableChannelIds, withChannelLease } from '../../services/collection/state.ts';
 import { useTestDatabase } from '../helpers/db-fixture.ts';
 import { REDIS_URL, useRedisPrefix } from '../helpers/redis.ts';
 import { FakeSource } from '../fakes/fake-source.ts';
@@ -84,11 +83,11 @@ describe('job queue', () => {
     const np = (await registerChannel(t.db, { username: 'sched_nopreview', audience: 'ru' })).channel.id;
     await t.db.query("UPDATE channels SET status = 'paused' WHERE id = $1", [p]);
     await t.db.query("UPDATE channels SET status = 'no_preview' WHERE id = $1", [np]);
-    const web = await scheduledChannelIds(t.db, 'web');
+    const web = await schedulableChannelIds(t.db, 'web');
     expect(web).toContain(a);
     expect(web).not.toContain(p);
     expect(web).not.toContain(np);
-    expect(await scheduledChannelIds(t.db, 'mtproto')).toContain(np);
+    expect(await schedulableChannelIds(t.db, 'mtproto')).toContain(np);
   });
 });
 

@@ -104,8 +104,11 @@ describe('t.me/<name> page parser', () => {
 
   it('tells a missing name and a user from a channel', () => {
     expect(parseChannelPage(fixture('missing-channel.html')).kind).toBe('missing');
-    const user = fixture('kursk_front-channel.html').replace('64 321 subscribers', '@kursk_front');
+    const user = fixture('kursk_front-channel.html').replace('64 321 subscribers', '@kursk_front').replace(/<div class="tgme_page_context_link_wrap">.*<\/div>/, '');
     expect(parseChannelPage(user).kind).toBe('other');
+    // No count shown, but a preview offered: still a channel, count unknown.
+    const uncounted = parseChannelPage(fixture('kursk_front-channel.html').replace('64 321 subscribers', ''));
+    expect(uncounted).toMatchObject({ kind: 'channel', subscribers: null });
   });
 });
 

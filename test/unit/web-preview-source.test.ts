@@ -81,9 +81,14 @@ describe('web preview source', () => {
     const a = await source(exact).s.snapshot(channel);
     expect(a).toMatchObject({ requests: 1, snapshot: { subscribers: 64_321, subscribersExact: true, title: 'Channel kursk_watch' } });
 
-    const abbreviated = fakeFetcher((url) => (url.includes('/s/') ? response(200, renderPreviewPage(fake, null)) : response(200, renderChannelPage({ ...fake, hideExactCount: true }))));
+    const abbreviated = fakeFetcher(() => response(200, renderChannelPage({ ...fake, hideExactCount: true })));
     const b = await source(abbreviated).s.snapshot(channel);
-    expect(b).toMatchObject({ snapshot: { subscribers: 64_300, subscribersExact: false } });
+    expect(b).toMatchObject({ requests: 1, snapshot: { subscribers: 64_300, subscribersExact: false } });
+
+    // No count on t.me/<name> at all: the t.me/s header's.
+    const none = fakeFetcher((url) => (url.includes('/s/') ? response(200, renderPreviewPage(fake, null)) : response(200, renderChannelPage(fake).replace(/64 321 subscribers/, ''))));
+    const c = await source(none).s.snapshot(channel);
+    expect(c).toMatchObject({ requests: 2, snapshot: { subscribers: 64_300, subscribersExact: false } });
   });
 
   it('rechecks recent posts page by page and reports the ids no page shows as gone', async () => {
