@@ -3,8 +3,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// A regex, not a gitignore-style group: `telegram/*` would also match the
+// project's own adapter folder (import './telegram/source.ts' from the
+// composition root), while only the package itself is restricted.
 const adapter = (pkg, home) => ({
-  group: [pkg, `${pkg}/*`],
+  regex: `^${pkg}(/.*)?$`,
   message: `${pkg} is imported only by ${home}; use that adapter's interface`,
 });
 

@@ -13,6 +13,39 @@ export interface TelegramCredentials {
   sessions: string[];
 }
 
+/** Request pacing of one account (MTProto) or of the web preview: a token bucket. */
+export interface RatePolicy {
+  /** Sustained requests per second. */
+  perSecond: number;
+  /** Requests that may go out back to back after a quiet spell. */
+  burst: number;
+}
+
+export interface CollectionConfig {
+  /** How often each channel is polled for new posts (ms). */
+  pollEveryMs: number;
+  /** How often the subscriber count is recorded (ms). */
+  snapshotEveryMs: number;
+  /** How often recent posts are re-read for metrics, edits and deletions (ms). */
+  refreshEveryMs: number;
+  /** How far back that re-reading reaches (ms of post age). */
+  refreshWindowMs: number;
+  /** Backfill a new channel back to this date; null: to the channel's first post. */
+  backfillSince: Date | null;
+  /** Pages one job may fetch before it hands the rest to a follow-up job (keeps worker slots short). */
+  pagesPerJob: number;
+  /** Jobs one worker process runs at once. */
+  workerConcurrency: number;
+  /** Per MTProto account. */
+  mtprotoRate: RatePolicy;
+  /** contacts.ResolveUsername, paced on its own: it floods far sooner than other methods. */
+  resolveRate: RatePolicy;
+  /** The web preview, per process. */
+  webRate: RatePolicy;
+  /** FloodWaits up to this many seconds are slept through by gramjs; longer ones reschedule the job. */
+  floodSleepThresholdSeconds: number;
+}
+
 export interface Config {
   databaseUrl: string;
   redisUrl: string;
@@ -25,6 +58,7 @@ export interface Config {
   /** TG_API_ID and TG_API_HASH without a session: enough for `framewatch login`. */
   telegramApp: { apiId: number; apiHash: string } | null;
   tgWebBaseUrl: string;
+  collection: CollectionConfig;
   smtp: { url: string; from: string } | null;
   adminKey: string | null;
   logLevel: LogLevel;
@@ -38,6 +72,16 @@ export class ConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "90s", "5m", "1h", "2d", "250ms" → milliseconds; null when it is not a duration. */
+export function parseDuration(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(text.trim());
+  if (!m) return null;
+  const ms = Number(m[1]) * DURATION_UNITS[m[2]!]!;
+  return Number.isFinite(ms) && ms > 0 ? Math.round(ms) : null;
+}
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -119,6 +163,54 @@ export function loadConfig(env: Env): Config {
     }
   }
 
+  const duration = (name: string, fallback: string, minMs: number): number => {
+    const raw = read(name) ?? fallback;
+    const ms = parseDuration(raw);
+    if (ms === null || ms < minMs) {
+      problems.push(`${name} must be a duration such as 90s, 5m, 1h or 2d, at least ${minMs} ms (got "${raw}")`);
+      return parseDuration(fallback)!;
+    }
+    return ms;
+  };
+  const positive = (name: string, fallback: string, { integer, max }: { integer: boolean; max: number }): number => {
+    const raw = read(name) ?? fallback;
+    const n = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || n <= 0 || n > max || (integer && !Number.isInteger(n))) {
+      problems.push(`${name} must be a positive ${integer ? 'integer' : 'number'} up to ${max} (got "${raw}")`);
+      return Number(fallback);
+    }
+    return n;
+  };
+  const rate = (name: string, fallback: string): RatePolicy => {
+    const perSecond = positive(name, fallback, { integer: false, max: 1000 });
+    // A burst of a few seconds' worth, at least one request.
+    return { perSecond, burst: Math.max(1, Math.min(5, Math.floor(perSecond * 5))) };
+  };
+  let backfillSince: Date | null = null;
+  const sinceRaw = read('COLLECT_BACKFILL_SINCE');
+  if (sinceRaw !== undefined) {
+    const at = /^\d{4}-\d{2}-\d{2}$/.test(sinceRaw) ? new Date(`${sinceRaw}T00:00:00Z`) : null;
+    if (!at || Number.isNaN(at.getTime())) problems.push(`COLLECT_BACKFILL_SINCE must be a date YYYY-MM-DD (got "${sinceRaw}")`);
+    else backfillSince = at;
+  }
+  const floodRaw = read('TG_FLOOD_SLEEP_THRESHOLD') ?? '5';
+  if (!/^\d+$/.test(floodRaw) || Number(floodRaw) > 60) {
+    problems.push(`TG_FLOOD_SLEEP_THRESHOLD must be whole seconds 0-60 (got "${floodRaw}")`);
+  }
+  const collection: CollectionConfig = {
+    pollEveryMs: duration('COLLECT_POLL_INTERVAL', '5m', 1000),
+    snapshotEveryMs: duration('COLLECT_SNAPSHOT_INTERVAL', '1h', 1000),
+    refreshEveryMs: duration('COLLECT_REFRESH_INTERVAL', '30m', 1000),
+    refreshWindowMs: duration('COLLECT_REFRESH_WINDOW', '48h', 60_000),
+    backfillSince,
+    pagesPerJob: positive('COLLECT_PAGES_PER_JOB', '10', { integer: true, max: 1000 }),
+    workerConcurrency: positive('WORKER_CONCURRENCY', '4', { integer: true, max: 64 }),
+    mtprotoRate: rate('TG_REQUESTS_PER_SECOND', '1'),
+    resolveRate: { perSecond: 1 / 60, burst: 3 },
+    webRate: rate('TG_WEB_REQUESTS_PER_SECOND', '0.5'),
+    floodSleepThresholdSeconds: Math.min(60, Number(floodRaw) || 0),
+  };
+
   const smtpUrl = read('SMTP_URL');
   const mailFrom = read('MAIL_FROM');
   let smtp: Config['smtp'] = null;
@@ -149,6 +241,7 @@ export function loadConfig(env: Env): Config {
     telegram,
     telegramApp,
     tgWebBaseUrl,
+    collection,
     smtp,
     adminKey,
     logLevel,

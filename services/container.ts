@@ -3,25 +3,76 @@
 // first use, so a command that needs no database (classify) never opens one,
 // and close() releases exactly what was opened.
 import type { Config } from '../config/env.ts';
+import type { ChannelSource, SourceKind } from './collection/source.ts';
 import { createDb, type Db } from './db/db.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createPacer, systemClock, type Clock, type Pacer } from './pacing/pacer.ts';
+import { createJobQueue, type JobQueue } from './queue/bullmq.ts';
+import { accountKey } from './telegram/accounts.ts';
+import { createGramjsClient, type MtprotoClient } from './telegram/client.ts';
+import { createMtprotoSource } from './telegram/source.ts';
+import { createHttpFetcher, type HttpFetcher } from './web-preview/http.ts';
+import { createWebPreviewSource } from './web-preview/source.ts';
+
+export class SourceUnavailableError extends Error {
+  override name = 'SourceUnavailableError';
+}
 
 export interface Container {
   readonly config: Config;
   readonly logger: Logger;
   readonly db: Db;
+  /** BullMQ producers (Redis); opened on first use. */
+  readonly queue: JobQueue;
+  /** The collection source: MTProto when credentials are configured, else the web preview; or the one asked for. */
+  collectionSource(kind?: SourceKind): ChannelSource;
   close(): Promise<void>;
 }
 
 export interface ContainerOverrides {
   logger?: Logger;
   db?: Db;
+  queue?: JobQueue;
+  clock?: Clock;
+  httpFetcher?: HttpFetcher;
+  /** Builds the MTProto client of one session (tests pass fakes). */
+  mtprotoClient?: (session: string) => MtprotoClient;
 }
 
 export function createContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const closers: Array<() => Promise<void>> = [];
   let logger = overrides.logger;
   let db = overrides.db;
+  let queue = overrides.queue;
+  const clock = overrides.clock ?? systemClock;
+  const sources = new Map<SourceKind, ChannelSource>();
+  // Pacers live as long as the process: every job of one account shares its bucket.
+  let webPacer: Pacer | null = null;
+
+  function buildSource(kind: SourceKind): ChannelSource {
+    const rates = config.collection;
+    if (kind === 'web') {
+      webPacer ??= createPacer(rates.webRate, clock, 'web preview requests');
+      return createWebPreviewSource({
+        baseUrl: config.tgWebBaseUrl,
+        fetcher: overrides.httpFetcher ?? createHttpFetcher(),
+        pacer: webPacer,
+        clock,
+      });
+    }
+    if (!config.telegram) {
+      throw new SourceUnavailableError('the MTProto source needs TG_API_ID, TG_API_HASH and TG_SESSION (see `framewatch login`)');
+    }
+    const telegram = config.telegram;
+    const accounts = telegram.sessions.map((session) => {
+      const client = overrides.mtprotoClient?.(session) ??
+        createGramjsClient({ apiId: telegram.apiId, apiHash: telegram.apiHash, session, floodSleepThreshold: rates.floodSleepThresholdSeconds });
+      closers.push(() => client.disconnect());
+      const key = accountKey(session);
+      return { key, client, pacer: createPacer(rates.mtprotoRate, clock, `MTProto requests of account ${key}`) };
+    });
+    return createMtprotoSource({ accounts, resolvePacer: createPacer(rates.resolveRate, clock, 'username resolutions'), clock });
+  }
 
   return {
     config,
@@ -36,6 +87,23 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         db = created;
       }
       return db;
+    },
+    get queue() {
+      if (!queue) {
+        const created = createJobQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix });
+        closers.push(() => created.close());
+        queue = created;
+      }
+      return queue;
+    },
+    collectionSource(kind) {
+      const chosen: SourceKind = kind ?? (config.telegram ? 'mtproto' : 'web');
+      let source = sources.get(chosen);
+      if (!source) {
+        source = buildSource(chosen);
+        sources.set(chosen, source);
+      }
+      return source;
     },
     async close() {
       // Reverse order of creation: consumers before what they consume.

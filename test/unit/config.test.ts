@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../config/env.ts';
+import { ConfigError, loadConfig, parseDuration } from '../../config/env.ts';
 
 const HASH = '0123456789abcdef0123456789abcdef';
 const SESSION = '1BAAOMTQ5LjE1NC4xNjcuOTEAUGx1c3RoZXNlc3Npb25zdHJpbmc=';
@@ -65,5 +65,51 @@ describe('loadConfig', () => {
 
   it('refuses a database name that could not be created safely', () => {
     expect(problemsOf({ DATABASE_URL: 'postgres://postgres@127.0.0.1/bad%20name;drop' })[0]).toMatch(/^DATABASE_URL must name a database/);
+  });
+
+  it('gives collection its documented defaults', () => {
+    const { collection } = loadConfig({});
+    expect(collection).toMatchObject({
+      pollEveryMs: 5 * 60_000,
+      snapshotEveryMs: 3_600_000,
+      refreshEveryMs: 30 * 60_000,
+      refreshWindowMs: 48 * 3_600_000,
+      backfillSince: null,
+      pagesPerJob: 10,
+      workerConcurrency: 4,
+      mtprotoRate: { perSecond: 1, burst: 5 },
+      webRate: { perSecond: 0.5, burst: 2 },
+      floodSleepThresholdSeconds: 5,
+    });
+  });
+
+  it('reads collection intervals as durations and the backfill horizon as a date', () => {
+    const { collection } = loadConfig({
+      COLLECT_POLL_INTERVAL: '90s', COLLECT_REFRESH_WINDOW: '2d', COLLECT_BACKFILL_SINCE: '2024-10-01',
+      TG_WEB_REQUESTS_PER_SECOND: '20', TG_FLOOD_SLEEP_THRESHOLD: '0',
+    });
+    expect(collection.pollEveryMs).toBe(90_000);
+    expect(collection.refreshWindowMs).toBe(2 * 86_400_000);
+    expect(collection.backfillSince).toEqual(new Date('2024-10-01T00:00:00Z'));
+    expect(collection.webRate).toEqual({ perSecond: 20, burst: 5 });
+    expect(collection.floodSleepThresholdSeconds).toBe(0);
+  });
+
+  it('names every bad collection variable', () => {
+    const problems = problemsOf({
+      COLLECT_POLL_INTERVAL: '5 minutes', COLLECT_BACKFILL_SINCE: '01.10.2024', COLLECT_PAGES_PER_JOB: '0',
+      TG_REQUESTS_PER_SECOND: '-1', TG_FLOOD_SLEEP_THRESHOLD: '600', WORKER_CONCURRENCY: '2.5',
+    });
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'COLLECT_BACKFILL_SINCE', 'COLLECT_PAGES_PER_JOB', 'COLLECT_POLL_INTERVAL', 'TG_FLOOD_SLEEP_THRESHOLD',
+      'TG_REQUESTS_PER_SECOND', 'WORKER_CONCURRENCY',
+    ]);
+  });
+
+  it('parses durations with units and refuses the rest', () => {
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration('1.5h')).toBe(5_400_000);
+    expect(parseDuration('5')).toBeNull();
+    expect(parseDuration('0s')).toBeNull();
   });
 });

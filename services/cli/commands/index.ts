@@ -1,9 +1,12 @@
 // Every command of the CLI, in the order `framewatch help` lists them.
 import { planned, type Command } from '../command.ts';
 import { channelsAddCommand, channelsListCommand } from './channels.ts';
+import { collectCommand } from './collect.ts';
 import { demoCommand } from './demo.ts';
 import { importCommand } from './import.ts';
+import { loginCommand } from './login.ts';
 import { migrateCommand } from './migrate.ts';
+import { workerCommand } from './worker.ts';
 
 export const COMMANDS: Command[] = [
   demoCommand,
@@ -11,9 +14,9 @@ export const COMMANDS: Command[] = [
   channelsAddCommand,
   channelsListCommand,
   importCommand,
-  planned('collect', 'one collection pass for one channel (posts and subscriber count)', 'collect <@name> --once [--source web|mtproto]', 'issue 3, channel collection'),
-  planned('login', 'interactive MTProto login; prints the session string for TG_SESSION', 'login', 'issue 3, channel collection'),
-  planned('worker', 'runs the collection and classification workers and their schedules', 'worker', 'issue 3, channel collection'),
+  collectCommand,
+  loginCommand,
+  workerCommand,
   planned('classify', 'tags JSON lines {"id","text"} from stdin with frames, to stdout', 'classify', 'issue 4, classifier'),
   planned('reclassify', 're-tags stored posts tagged by an older classifier version', 'reclassify', 'issue 4, classifier'),
   planned('api', 'runs the HTTP API', 'api', 'issue 5, analyst API'),

@@ -1,0 +1,57 @@
+// The worker process: registers the per-channel schedules from the channels
+// table, runs the collection (and, once wired, classification) workers, keeps
+// the schedules in step with the table, and shuts down gracefully.
+import type { Container } from '../services/container.ts';
+import type { SourceKind } from '../services/collection/source.ts';
+import { schedulableChannelIds } from '../services/collection/state.ts';
+import { startWorkers } from '../services/queue/bullmq.ts';
+import type { ClassifyPostsHandler } from './classify-posts.ts';
+import { collectionHandlers } from './collection.ts';
+
+export interface WorkerRunOptions {
+  stopSignal: AbortSignal;
+  classifyPosts: ClassifyPostsHandler | null;
+  /** Called once the workers are running (the CLI prints a line). */
+  onReady?: (info: { source: SourceKind; channels: number; queues: string[] }) => void;
+  /** How often the schedules are re-read from the channels table. */
+  syncEveryMs?: number;
+}
+
+export async function runWorker(container: Container, options: WorkerRunOptions): Promise<void> {
+  const { config, db, logger } = container;
+  const source = container.collectionSource();
+  const queue = container.queue;
+  const every = config.collection;
+
+  const sync = async () => {
+    const ids = await schedulableChannelIds(db, source.kind);
+    const result = await queue.syncChannelSchedules(ids, every);
+    logger.debug({ channels: ids.length, ...result }, 'schedules synced');
+    return ids.length;
+  };
+  const channels = await sync();
+
+  const workers = await startWorkers({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    concurrency: every.workerConcurrency,
+    logger,
+    handlers: collectionHandlers({ db, queue, source, config: every, logger, classifyPosts: options.classifyPosts }),
+  });
+  if (!options.classifyPosts) logger.warn('no classify-posts handler is wired yet: classification jobs wait in their queue');
+  options.onReady?.({ source: source.kind, channels, queues: workers.queues });
+
+  const timer = setInterval(() => {
+    sync().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'schedule sync failed'));
+  }, options.syncEveryMs ?? Math.min(60_000, every.pollEveryMs));
+  try {
+    await new Promise<void>((resolve) => {
+      if (options.stopSignal.aborted) return resolve();
+      options.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    clearInterval(timer);
+    logger.info('stopping: no new jobs; waiting for active ones to finish their current page');
+    await workers.close();
+  }
+}
