@@ -1,0 +1,408 @@
+// Compiles the cue data (data.ts) into a matcher, and runs it over a
+// tokenized post.
+//
+// Words of every cue become "terms": an exact form ("не", "🙄"), a prefix
+// ("корейц*"), or a stem computed by the stemmer of the cue's language
+// ("пушечное" → ru stem "пушечн"). Stem and prefix terms live in one
+// character trie, so a post's word is walked through the trie once,
+// whatever its language, and only a trie hit costs a stemming call to
+// confirm that the word's stem is the cue's stem. Cues in any language
+// thereby match in every post (mixed posts, Russian quoted in Ukrainian).
+//
+// A pattern is a sequence of slots, each a set of terms, with a bounded gap
+// before each slot; optional slots and multi-word lexicon entries are
+// expanded into plain sequences at compile time, so matching is a short
+// forward search from each position where a sequence's first slot matched.
+import { normalize } from './normalize.ts';
+import { StemCache, stem, type StemLang } from './stem.ts';
+import { tokenize, type Tokens } from './tokenize.ts';
+import type { CueLang, CueSpec, CuesByLang, FrameData } from './data.ts';
+
+/** Who a cue votes for. */
+export const enum Owner {
+  Frame = 0,
+  Topic = 1,
+  Marker = 2,
+  /** The `unless` pattern of another cue (ownerIndex: that cue's id). */
+  Guard = 3,
+}
+
+export interface CompiledCue {
+  owner: Owner;
+  /** Frame index, topic group index, or stance marker kind index. */
+  ownerIndex: number;
+  weight: number;
+  negatable: boolean;
+  stanceApplies: boolean;
+  /** For `all` cues: how many parts, and the scope they must share. */
+  parts: number;
+  within: 'sentence' | 'post' | number;
+  /** Guard cues (their ids) that cancel this cue in the same sentence. */
+  guards: number[];
+  /** Counts only inside short quotes. */
+  quoted: boolean;
+  /** The cue as written, for explanations and error messages. */
+  source: string;
+}
+
+interface Sequence {
+  cue: number;
+  part: number;
+  slots: Int32Array[];
+  /** Tokens allowed between slot k-1 and slot k (gaps[0] unused). */
+  gaps: Uint8Array;
+}
+
+export interface CueMatch {
+  cue: number;
+  part: number;
+  /** First and last token of the match (inclusive). */
+  first: number;
+  last: number;
+  /** Token positions of the matched slots, in order. */
+  slots: number[];
+}
+
+/** The longest gap "..." allows: the rest of a sentence, in practice. */
+const ELLIPSIS_GAP = 15;
+const WORD_ENDING_MAX = 9;
+
+interface TermSpec {
+  kind: 'exact' | 'prefix' | 'stem';
+  text: string;
+  lang?: StemLang;
+}
+
+interface StemTerm {
+  term: number;
+  lang: StemLang;
+  stem: string;
+}
+
+export class CueIndex {
+  readonly cues: CompiledCue[] = [];
+  private readonly sequences: Sequence[] = [];
+  private readonly termIds = new Map<string, number>();
+  private readonly exact = new Map<string, number[]>();
+  // Trie: transitions keyed node * 65536 + UTF-16 unit.
+  private readonly edges = new Map<number, number>();
+  private readonly prefixAt: Array<number[] | undefined> = [[]];
+  private readonly stemAt: Array<StemTerm[] | undefined> = [[]];
+  private nodeCount = 1;
+  /** Sequences whose first slot holds the term, by term id. */
+  private readonly anchors: Array<number[] | undefined> = [];
+  private readonly stems = new StemCache();
+  private readonly lexicon: FrameData['lexicon'];
+  /** Terms that are negators, and the words that undo a negator after it. */
+  readonly negators = new Set<number>();
+  readonly breakers = new Set<number>();
+
+  constructor(lexicon: FrameData['lexicon']) {
+    this.lexicon = lexicon;
+  }
+
+  get termCount(): number {
+    return this.termIds.size;
+  }
+
+  // ---- compilation -------------------------------------------------------
+
+  /** Adds every cue of a by-language list; returns the cue ids. */
+  addCues(cues: CuesByLang, owner: Owner, ownerIndex: number, defaults: { weight: number; gap: number }, where: string): number[] {
+    const ids: number[] = [];
+    for (const [lang, list] of Object.entries(cues) as Array<[CueLang, CueSpec[]]>) {
+      list.forEach((spec, i) => {
+        ids.push(this.addCue(spec, lang, owner, ownerIndex, defaults, `${where}.${lang}[${i}]`));
+      });
+    }
+    return ids;
+  }
+
+  private addCue(spec: CueSpec, lang: CueLang, owner: Owner, ownerIndex: number, defaults: { weight: number; gap: number }, where: string): number {
+    const obj = typeof spec === 'string' ? { p: spec } : spec;
+    const patterns = obj.p !== undefined ? [obj.p] : (obj.all ?? []);
+    const id = this.cues.length;
+    const gap = obj.gap ?? defaults.gap;
+    let negatable = obj.neg ?? true;
+    this.cues.push({
+      owner,
+      ownerIndex,
+      weight: obj.w ?? defaults.weight,
+      negatable,
+      stanceApplies: obj.stance !== 'ignore',
+      parts: patterns.length,
+      within: obj.within ?? 'sentence',
+      guards: [],
+      quoted: obj.quoted ?? false,
+      source: patterns.join(' & '),
+    });
+    patterns.forEach((pattern, part) => {
+      const variants = this.compilePattern(pattern, lang, gap, where);
+      for (const slots of variants) {
+        // A cue that opens with a negator carries its own negation.
+        if (obj.neg === undefined && slots[0]!.terms.some((t) => this.negators.has(t))) negatable = false;
+        const seq: Sequence = {
+          cue: id,
+          part,
+          slots: slots.map((s) => Int32Array.from(new Set(s.terms)).sort()),
+          gaps: Uint8Array.from(slots.map((s) => s.gap)),
+        };
+        const seqId = this.sequences.length;
+        this.sequences.push(seq);
+        for (const term of seq.slots[0]!) (this.anchors[term] ??= []).push(seqId);
+      }
+    });
+    this.cues[id]!.negatable = negatable;
+    if (obj.unless !== undefined) {
+      const guard = this.addCue({ p: obj.unless, gap: 0 }, lang, Owner.Guard, id, defaults, `${where}.unless`);
+      this.cues[id]!.guards.push(guard);
+    }
+    return id;
+  }
+
+  /** Registers single-word entries as terms (negators, breakers); returns their ids. */
+  addWords(cues: CuesByLang, where: string): number[] {
+    const ids: number[] = [];
+    for (const [lang, list] of Object.entries(cues) as Array<[CueLang, CueSpec[]]>) {
+      list.forEach((spec, i) => {
+        const text = typeof spec === 'string' ? spec : '';
+        const variants = this.compilePattern(text, lang, 0, `${where}.${lang}[${i}]`);
+        for (const v of variants) {
+          if (v.length !== 1) throw new Error(`${where}.${lang}[${i}]: "${text}" must be a single word`);
+          ids.push(...v[0]!.terms);
+        }
+      });
+    }
+    return ids;
+  }
+
+  /**
+   * Parses a pattern into plain slot sequences. Syntax (space-separated):
+   *   word        stemmed with the cue language's stemmer (3 letters or fewer: exact)
+   *   word*       any word starting with "word"
+   *   =word       exactly this form
+   *   a|b|c       any of the alternatives (each may be @name, word*, =word)
+   *   @name       any entry of lexicon "name" (entries may be several words)
+   *   [x]         optional slot
+   *   ~N          at most N words between the neighbours (default: the cue's gap)
+   *   ...         up to 15 words between the neighbours
+   */
+  private compilePattern(pattern: string, lang: CueLang, defaultGap: number, where: string, depth = 0): Array<Array<{ terms: number[]; gap: number }>> {
+    if (depth > 4) throw new Error(`${where}: lexicon references nest too deep`);
+    const parts = pattern.trim().split(/\s+/).filter((p) => p !== '');
+    type Alt = Array<{ terms: number[]; gap: number }>;
+    let variants: Alt[] = [[]];
+    let nextGap: number | null = null;
+    for (const raw of parts) {
+      if (raw === '...' || raw === '…') {
+        nextGap = ELLIPSIS_GAP;
+        continue;
+      }
+      const gapMatch = /^~(\d{1,2})$/.exec(raw);
+      if (gapMatch) {
+        nextGap = Number(gapMatch[1]);
+        continue;
+      }
+      const optional = raw.startsWith('[') && raw.endsWith(']');
+      const body = optional ? raw.slice(1, -1) : raw;
+      if (body === '') throw new Error(`${where}: empty slot in "${pattern}"`);
+      const gap = nextGap ?? defaultGap;
+      nextGap = null;
+      // Single-word alternatives merge into one slot; multi-word ones branch.
+      const singles: number[] = [];
+      const multis: Alt[] = [];
+      for (const alt of body.split('|')) {
+        if (alt.startsWith('@')) {
+          const entries = this.lexicon[alt.slice(1)];
+          if (!entries) throw new Error(`${where}: unknown lexicon ${alt}`);
+          for (const [entryLang, list] of Object.entries(entries) as Array<[CueLang, CueSpec[]]>) {
+            for (const entry of list) {
+              const text = typeof entry === 'string' ? entry : (entry.p ?? '');
+              for (const v of this.compilePattern(text, entryLang, 0, `${where} ${alt}`, depth + 1)) {
+                if (v.length === 1) singles.push(...v[0]!.terms);
+                else multis.push(v);
+              }
+            }
+          }
+        } else if (/[^-.,:'][-.,:][^-.,:]/.test(alt.replace(/^=/, ''))) {
+          // "z-канал*", "т.зв", "4,000": the tokenizer splits these, so they are phrases.
+          const phrase = alt.replace(/^=/, '').split(/[-.,:]/).filter((p) => p !== '').map((p) => (alt.startsWith('=') ? `=${p}` : p)).join(' ');
+          for (const v of this.compilePattern(phrase, lang, 0, where, depth + 1)) {
+            if (v.length === 1) singles.push(...v[0]!.terms);
+            else multis.push(v);
+          }
+        } else {
+          singles.push(this.termFor(alt, lang, where));
+        }
+      }
+      const next: Alt[] = [];
+      for (const prefix of variants) {
+        const withGap = (seq: Alt): Alt => seq.map((s, k) => (k === 0 ? { terms: s.terms, gap: prefix.length === 0 ? 0 : gap } : s));
+        if (singles.length > 0) next.push([...prefix, ...withGap([{ terms: singles, gap: 0 }])]);
+        for (const m of multis) next.push([...prefix, ...withGap(m)]);
+        if (optional) next.push(prefix);
+      }
+      variants = next;
+      if (variants.length > 512) throw new Error(`${where}: "${pattern}" expands to too many variants; split it into several cues`);
+    }
+    variants = variants.filter((v) => v.length > 0);
+    if (variants.length === 0) throw new Error(`${where}: "${pattern}" has no required word`);
+    return variants;
+  }
+
+  private termFor(word: string, lang: CueLang, where: string): number {
+    let spec: TermSpec;
+    if (word.startsWith('=')) {
+      spec = { kind: 'exact', text: normalizeWord(word.slice(1), where) };
+    } else if (word.endsWith('*') && word.length > 1) {
+      spec = { kind: 'prefix', text: normalizeWord(word.slice(0, -1), where) };
+    } else {
+      const text = normalizeWord(word, where);
+      const stemLang: StemLang | null = lang === 'any' ? guessStemLang(text) : lang;
+      const stemmed = stemLang ? stem(stemLang, text) : text;
+      spec = text.length <= 3 || stemmed.length < 3 || !stemLang ? { kind: 'exact', text } : { kind: 'stem', text: stemmed, lang: stemLang };
+    }
+    const key = `${spec.kind}:${spec.lang ?? ''}:${spec.text}`;
+    let id = this.termIds.get(key);
+    if (id !== undefined) return id;
+    id = this.termIds.size;
+    this.termIds.set(key, id);
+    if (spec.kind === 'exact') {
+      const list = this.exact.get(spec.text);
+      if (list) list.push(id);
+      else this.exact.set(spec.text, [id]);
+    } else if (spec.kind === 'prefix') {
+      const node = this.insert(spec.text);
+      (this.prefixAt[node] ??= []).push(id);
+    } else {
+      const entry: StemTerm = { term: id, lang: spec.lang!, stem: spec.text };
+      (this.stemAt[this.insert(spec.text)] ??= []).push(entry);
+      // English stems end in "i" where the word ends in "y" ("deny" → "deni").
+      if (spec.lang === 'en' && spec.text.endsWith('i')) (this.stemAt[this.insert(`${spec.text.slice(0, -1)}y`)] ??= []).push(entry);
+    }
+    return id;
+  }
+
+  private insert(text: string): number {
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const key = node * 65536 + text.charCodeAt(i);
+      let next = this.edges.get(key);
+      if (next === undefined) {
+        next = this.nodeCount++;
+        this.edges.set(key, next);
+      }
+      node = next;
+    }
+    return node;
+  }
+
+  // ---- matching ----------------------------------------------------------
+
+  /** The term ids each token carries (undefined: none). */
+  termsOfTokens(tokens: Tokens): Array<number[] | undefined> {
+    const out: Array<number[] | undefined> = new Array(tokens.count);
+    for (let t = 0; t < tokens.count; t++) {
+      const word = tokens.text[t]!;
+      let found: number[] | undefined;
+      const exact = this.exact.get(word);
+      if (exact) found = exact.slice();
+      // Walk the trie along the word.
+      let node = 0;
+      for (let i = 0; i < word.length; i++) {
+        const next = this.edges.get(node * 65536 + word.charCodeAt(i));
+        if (next === undefined) break;
+        node = next;
+        const prefixes = this.prefixAt[node];
+        if (prefixes) (found ??= []).push(...prefixes);
+        const stems = this.stemAt[node];
+        if (stems && word.length - (i + 1) <= WORD_ENDING_MAX) {
+          for (const s of stems) {
+            if (this.stems.get(s.lang, word) === s.stem) (found ??= []).push(s.term);
+          }
+        }
+      }
+      if (found) out[t] = found;
+    }
+    return out;
+  }
+
+  /** Every match of every sequence in the post (at most one per sequence and start token). */
+  match(tokens: Tokens, termsOf: Array<number[] | undefined>): CueMatch[] {
+    const matches: CueMatch[] = [];
+    const tried = new Set<number>();
+    for (let t = 0; t < tokens.count; t++) {
+      const terms = termsOf[t];
+      if (!terms) continue;
+      tried.clear();
+      for (const term of terms) {
+        const seqs = this.anchors[term];
+        if (!seqs) continue;
+        for (const seqId of seqs) {
+          if (tried.has(seqId)) continue;
+          tried.add(seqId);
+          const seq = this.sequences[seqId]!;
+          const slots = [t];
+          if (this.extend(seq, 1, t, tokens, termsOf, slots)) {
+            matches.push({ cue: seq.cue, part: seq.part, first: t, last: slots[slots.length - 1]!, slots });
+          }
+        }
+      }
+    }
+    return matches;
+  }
+
+  /** Depth-first: places slot k after position `prev`, within its gap and the same sentence. */
+  private extend(seq: Sequence, k: number, prev: number, tokens: Tokens, termsOf: Array<number[] | undefined>, slots: number[]): boolean {
+    if (k === seq.slots.length) return true;
+    const want = seq.slots[k]!;
+    const sentence = tokens.sentence[slots[0]!];
+    const limit = Math.min(tokens.count - 1, prev + 1 + seq.gaps[k]!);
+    for (let q = prev + 1; q <= limit; q++) {
+      if (tokens.sentence[q] !== sentence) return false;
+      const terms = termsOf[q];
+      if (!terms || !intersects(want, terms)) continue;
+      slots.push(q);
+      if (this.extend(seq, k + 1, q, tokens, termsOf, slots)) return true;
+      slots.pop();
+    }
+    return false;
+  }
+}
+
+function intersects(sorted: Int32Array, terms: number[]): boolean {
+  for (const t of terms) {
+    // Slots are small; a linear scan beats a binary search below ~16 entries.
+    if (sorted.length < 16) {
+      for (let i = 0; i < sorted.length; i++) if (sorted[i] === t) return true;
+    } else {
+      let lo = 0;
+      let hi = sorted.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const v = sorted[mid]!;
+        if (v === t) return true;
+        if (v < t) lo = mid + 1;
+        else hi = mid - 1;
+      }
+    }
+  }
+  return false;
+}
+
+/** Normalizes a cue word exactly as posts are normalized, so both meet. */
+function normalizeWord(word: string, where: string): string {
+  const text = normalize(word).text.trim();
+  const tokens = tokenize(text);
+  if (text === '' || tokens.count !== 1 || tokens.start[0] !== 0 || tokens.end[0] !== text.length) {
+    throw new Error(`${where}: "${word}" is not a single word (use spaces between words, and \`=\` or \`*\` only at the edges)`);
+  }
+  return text;
+}
+
+function guessStemLang(word: string): StemLang | null {
+  if (/[a-z]/.test(word)) return 'en';
+  if (/[іїєґ]/.test(word)) return 'uk';
+  if (/[а-я]/.test(word)) return 'ru';
+  return null;
+}
