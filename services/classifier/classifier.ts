@@ -122,10 +122,8 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
       const cue = cues[h.cue]!;
       if (cue.owner === Owner.Guard) return false;
       if (cue.quoted && !h.slots.every((s) => tokens.quoted[s] === 1 && tokens.quoteWords[s]! <= MAX_SCARE_QUOTE_WORDS)) return false;
-      if (guardSentences && cue.guards.length > 0) {
-        const sentence = tokens.sentence[h.spanFirst]!;
-        if (cue.guards.some((g) => guardSentences!.get(h.cue)?.has(sentence) && g >= 0)) return false;
-      }
+      const guarded = guardSentences?.get(h.cue);
+      if (guarded && (cue.guardsPost || guarded.has(tokens.sentence[h.spanFirst]!))) return false;
       return true;
     });
   }
@@ -153,7 +151,7 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
       if (cue.owner === Owner.Topic && !groupSeen.has(cue.ownerIndex)) {
         groupSeen.add(cue.ownerIndex);
         topicScore += topicGroups[cue.ownerIndex]![1].weight;
-      } else if (cue.owner === Owner.Frame) frameCue = true;
+      } else if (cue.owner === Owner.Frame && cue.weight >= data.topic.frameCueMinWeight) frameCue = true;
       else if (cue.owner === Owner.Marker) markerMatches.push(h);
       if (explain && cue.owner !== Owner.Frame) {
         explained.push({
@@ -187,14 +185,20 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
       if (!best || value > best.value) bestByCue.set(h.cue, { value, hit: h, reasons: verdict.reasons });
     }
     if (!onTopic) return result;
-    const perFrame = new Map<number, { miss: number; spans: Array<[number, number]> }>();
-    for (const [cueId, best] of bestByCue) {
-      if (best.value <= 0) continue;
+    // Words count once per frame: cues are taken strongest first, and a cue
+    // whose words are all already taken by a stronger cue adds nothing (the
+    // same phrase often matches a cue of each language, or a broad and a
+    // narrow cue).
+    const perFrame = new Map<number, { miss: number; spans: Array<[number, number]>; taken: Set<number> }>();
+    const ranked = [...bestByCue].filter(([, b]) => b.value > 0).sort((a, b) => b[1].value - a[1].value || a[0] - b[0]);
+    for (const [cueId, best] of ranked) {
       const frameIndex = cues[cueId]!.ownerIndex;
-      const entry = perFrame.get(frameIndex) ?? { miss: 1, spans: [] };
+      const entry = perFrame.get(frameIndex) ?? { miss: 1, spans: [], taken: new Set<number>() };
+      perFrame.set(frameIndex, entry);
+      if (best.hit.slots.every((s) => entry.taken.has(s))) continue;
+      for (const s of best.hit.slots) entry.taken.add(s);
       entry.miss *= 1 - best.value;
       entry.spans.push([best.hit.spanFirst, best.hit.spanLast]);
-      perFrame.set(frameIndex, entry);
     }
     const tags: FrameTag[] = [];
     for (const [frameIndex, entry] of perFrame) {
@@ -233,7 +237,7 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
 }
 
 /** Scare quotes hold a word or a short phrase: «корейцы», «войска КНДР». */
-const MAX_SCARE_QUOTE_WORDS = 4;
+const MAX_SCARE_QUOTE_WORDS = 2;
 
 const FRAME_ORDER: Record<FrameId, number> = {
   denial: 0,

@@ -37,8 +37,9 @@ export interface CompiledCue {
   /** For `all` cues: how many parts, and the scope they must share. */
   parts: number;
   within: 'sentence' | 'post' | number;
-  /** Guard cues (their ids) that cancel this cue in the same sentence. */
+  /** Guard cues (their ids) that cancel this cue in the same sentence (or post). */
   guards: number[];
+  guardsPost: boolean;
   /** Counts only inside short quotes. */
   quoted: boolean;
   /** The cue as written, for explanations and error messages. */
@@ -133,6 +134,7 @@ export class CueIndex {
       parts: patterns.length,
       within: obj.within ?? 'sentence',
       guards: [],
+      guardsPost: obj.unlessWithin === 'post',
       quoted: obj.quoted ?? false,
       source: patterns.join(' & '),
     });

@@ -34,6 +34,8 @@ export interface CueObject {
   within?: 'sentence' | 'post' | number;
   /** A pattern that cancels the cue when it occurs in the same sentence ("дети" for "похищенные"). */
   unless?: string;
+  /** Where `unless` looks: 'sentence' (default) or the whole 'post'. */
+  unlessWithin?: 'sentence' | 'post';
   /** true: the cue counts only inside short quotation marks (scare quotes: «корейцы»). */
   quoted?: boolean;
   note?: string;
@@ -59,6 +61,8 @@ export interface TopicSpec {
   threshold: number;
   /** Added once when any frame cue matched: a post that speaks a frame's language about Koreans is about the troops. */
   frameCueWeight: number;
+  /** Only frame cues at least this heavy count for the topic (a bare "treaty" does not). */
+  frameCueMinWeight: number;
   groups: Record<string, TopicGroup>;
 }
 
@@ -208,6 +212,7 @@ function readTopic(c: unknown, where: (p: string) => string, problems: string[])
   return {
     threshold: num(c.threshold, where('topic.threshold'), problems, -10, 10),
     frameCueWeight: num(c.frameCueWeight ?? 0, where('topic.frameCueWeight'), problems, -10, 10),
+    frameCueMinWeight: num(c.frameCueMinWeight ?? 0, where('topic.frameCueMinWeight'), problems, 0, 1),
     groups,
   };
 }
@@ -273,7 +278,7 @@ function readCuesByLang(value: unknown, where: string, problems: string[], words
         problems.push(`${at}: expected ${wordsOnly ? 'a word or phrase' : 'a pattern string or {p: ..., w: ...}'}`);
         return;
       }
-      const known = ['p', 'all', 'w', 'gap', 'neg', 'stance', 'within', 'unless', 'quoted', 'note'];
+      const known = ['p', 'all', 'w', 'gap', 'neg', 'stance', 'within', 'unless', 'unlessWithin', 'quoted', 'note'];
       for (const key of Object.keys(item)) if (!known.includes(key)) problems.push(`${at}: unknown option "${key}" (known: ${known.join(', ')})`);
       const cue: CueObject = {};
       if (typeof item.p === 'string') cue.p = item.p.trim();
@@ -296,6 +301,10 @@ function readCuesByLang(value: unknown, where: string, problems: string[], words
       if (item.unless !== undefined) {
         if (typeof item.unless !== 'string' || item.unless.trim() === '') problems.push(`${at}.unless: expected a pattern string`);
         else cue.unless = item.unless.trim();
+      }
+      if (item.unlessWithin !== undefined) {
+        if (item.unlessWithin !== 'sentence' && item.unlessWithin !== 'post') problems.push(`${at}.unlessWithin: expected sentence or post`);
+        else cue.unlessWithin = item.unlessWithin;
       }
       if (item.quoted !== undefined) {
         if (typeof item.quoted !== 'boolean') problems.push(`${at}.quoted: expected true or false`);

@@ -127,20 +127,24 @@ class Builder {
   end: Uint32Array;
   /** Whether the original character was an uppercase Latin B (see LOOKALIKE). */
   upperB: Uint8Array;
+  /** Whether the original character was an uppercase letter (spaced-out runs keep one case). */
+  upper: Uint8Array;
   length = 0;
   constructor(capacity: number) {
     this.codes = new Uint16Array(capacity);
     this.start = new Uint32Array(capacity);
     this.end = new Uint32Array(capacity);
     this.upperB = new Uint8Array(capacity);
+    this.upper = new Uint8Array(capacity);
   }
-  push(code: number, s: number, e: number, upperB = 0): void {
+  push(code: number, s: number, e: number, upperB = 0, upper = 0): void {
     if (this.length === this.codes.length) this.grow();
     const i = this.length++;
     this.codes[i] = code;
     this.start[i] = s;
     this.end[i] = e;
     this.upperB[i] = upperB;
+    this.upper[i] = upper;
   }
   private grow(): void {
     const size = this.codes.length * 2 + 16;
@@ -152,6 +156,9 @@ class Builder {
     end.set(this.end);
     const upperB = new Uint8Array(size);
     upperB.set(this.upperB);
+    const upper = new Uint8Array(size);
+    upper.set(this.upper);
+    this.upper = upper;
     this.codes = codes;
     this.start = start;
     this.end = end;
@@ -180,12 +187,12 @@ function cleanCharacters(input: string, out: Builder): void {
       // Fast path: ASCII, Latin-1, Latin Extended, Greek and Cyrillic need no NFKC...
       if (cp < 0x80 || (cp >= 0x0400 && cp < 0x0530)) {
         const lower = LOWER[cp]!;
-        out.push(APOSTROPHES.has(lower) ? 0x27 : lower, s, i, cp === UPPER_B ? 1 : 0);
+        out.push(APOSTROPHES.has(lower) ? 0x27 : lower, s, i, cp === UPPER_B ? 1 : 0, lower !== cp ? 1 : 0);
         continue;
       }
       // ...except for the few Latin-1 compatibility characters (NBSP, ª, ², ¼).
       if (cp >= 0xc0 && cp !== 0xd7 && cp !== 0xf7 && cp < 0x0370) {
-        out.push(LOWER[cp]!, s, i);
+        out.push(LOWER[cp]!, s, i, 0, LOWER[cp] !== cp ? 1 : 0);
         continue;
       }
     }
@@ -226,7 +233,13 @@ function isInvisibleBetweenMarks(c: number): boolean {
   return c === 0x00ad || c === 0x200b || c === 0x200c || c === 0x200d || c === 0x2060 || c === 0xfeff;
 }
 
-/** Step 2: look-alike letters inside words that contain Cyrillic. */
+/**
+ * Step 2: look-alike letters inside mixed-script words. A word takes the
+ * script of its letters that have no twin in the other alphabet (ж, ц, ы…
+ * against d, f, r, n…); its twins from the other script ("кoрейцы" with a
+ * Latin o, "Nоrth" with a Cyrillic о) and digits or @ $ used as letters
+ * ("K0reans", "c@ptured", "к0рейцы") are mapped into that script.
+ */
 function foldLookalikes(b: Builder): void {
   const codes = b.codes;
   const n = b.length;
@@ -238,33 +251,82 @@ function foldLookalikes(b: Builder): void {
     }
     let j = i;
     let cyrillic = 0;
-    let foreign = 0;
-    while (j < n && isWordCode(codes[j]!)) {
+    let latin = 0;
+    let strongCyrillic = 0;
+    let strongLatin = 0;
+    let other = 0;
+    while (j < n && (isWordCode(codes[j]!) || (LEET_SYMBOLS.has(codes[j]!) && j > i && j + 1 < n && isLetterCode(codes[j - 1]!) && isLetterCode(codes[j + 1]!)))) {
       const c = codes[j]!;
-      if (isCyrillic(c)) cyrillic++;
-      else if (LOOKALIKE_CODES.has(c)) foreign++;
+      if (isCyrillic(c)) {
+        cyrillic++;
+        if (STRONG_CYRILLIC.has(c)) strongCyrillic++;
+      } else if (isLatinLetter(c)) {
+        latin++;
+        if (STRONG_LATIN.has(c)) strongLatin++;
+      } else if (!isDigit(c) && c !== 0x27 && !LEET_SYMBOLS.has(c)) other++;
       j++;
     }
-    if (cyrillic > 0 && foreign > 0) {
+    const digitsOrSymbols = j - i - cyrillic - latin - other;
+    const mixed = (cyrillic > 0 && latin > 0) || (digitsOrSymbols > 0 && cyrillic + latin >= 2);
+    if (mixed) {
+      const toCyrillic = strongCyrillic !== strongLatin ? strongCyrillic > strongLatin : cyrillic >= latin;
       for (let k = i; k < j; k++) {
         const c = codes[k]!;
-        if (isCyrillic(c) || c === 0x27) continue;
+        if (c === 0x27) continue;
         if (isDigit(c)) {
-          // A digit counts as a letter only between two letters: "к0рейцы", not "2024г".
-          const prev = k > i ? codes[k - 1]! : 0;
-          const next = k + 1 < j ? codes[k + 1]! : 0;
-          if (!(isLetterCode(prev) && isLetterCode(next))) continue;
-        }
-        if (c === 0x62) {
-          codes[k] = b.upperB[k] ? 0x0432 : 0x044c;
+          if (!isLeetDigit(codes, i, j, k)) continue;
+          const mapped = (toCyrillic ? DIGIT_TO_CYRILLIC : DIGIT_TO_LATIN).get(c);
+          if (mapped !== undefined) codes[k] = mapped;
           continue;
         }
-        const mapped = LOOKALIKE_CODES.get(c);
-        if (mapped !== undefined) codes[k] = mapped;
+        if (LEET_SYMBOLS.has(c)) {
+          codes[k] = toCyrillic ? (c === 0x40 ? 0x0430 : 0x0441) : c === 0x40 ? 0x61 : 0x73;
+          continue;
+        }
+        if (toCyrillic) {
+          if (!isLatinLetter(c)) continue;
+          if (c === 0x62) {
+            codes[k] = b.upperB[k] ? 0x0432 : 0x044c;
+            continue;
+          }
+          const mapped = LOOKALIKE_CODES.get(c);
+          if (mapped !== undefined) codes[k] = mapped;
+        } else if (isCyrillic(c)) {
+          const mapped = CYRILLIC_TO_LATIN.get(c);
+          if (mapped !== undefined) codes[k] = mapped;
+        }
       }
     }
     i = j;
   }
+}
+
+// Letters with no twin in the other alphabet decide a mixed word's script.
+const STRONG_CYRILLIC = new Set([...'бвгджзийлмнптфцчшщъыьэюяєїґ'].map((c) => c.charCodeAt(0)));
+const STRONG_LATIN = new Set([...'bdfglnqrsuvwz'].map((c) => c.charCodeAt(0)));
+const CYRILLIC_TO_LATIN = new Map<number, number>(
+  Object.entries({ а: 'a', в: 'b', с: 'c', е: 'e', н: 'h', і: 'i', ј: 'j', к: 'k', м: 'm', о: 'o', р: 'p', т: 't', у: 'y', х: 'x', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w' })
+    .map(([k, v]) => [k.charCodeAt(0), v.charCodeAt(0)]),
+);
+const DIGIT_TO_CYRILLIC = new Map<number, number>([['0', 'о'], ['3', 'з'], ['4', 'ч'], ['6', 'б']].map(([k, v]) => [k!.charCodeAt(0), v!.charCodeAt(0)]));
+const DIGIT_TO_LATIN = new Map<number, number>([['0', 'o'], ['1', 'i'], ['3', 'e'], ['4', 'a'], ['5', 's'], ['7', 't']].map(([k, v]) => [k!.charCodeAt(0), v!.charCodeAt(0)]));
+// "@" and "$" between letters: c@ptured, $ilence.
+const LEET_SYMBOLS = new Set([0x40, 0x24]);
+
+/** A digit stands for a letter when its run of digits is short and touches letters: "tr00ps", "k0rean", "th3"; not "2024г" or "f16". */
+function isLeetDigit(codes: Uint16Array, wordStart: number, wordEnd: number, k: number): boolean {
+  let s = k;
+  while (s > wordStart && isDigit(codes[s - 1]!)) s--;
+  let e = k + 1;
+  while (e < wordEnd && isDigit(codes[e]!)) e++;
+  if (e - s > 2) return false;
+  const before = s > wordStart ? codes[s - 1]! : 0;
+  const after = e < wordEnd ? codes[e]! : 0;
+  const letterBefore = before !== 0 && isLetterCode(before);
+  const letterAfter = after !== 0 && isLetterCode(after);
+  if (letterBefore && letterAfter) return true;
+  // At a word's edge: only a single digit ("th3", "N0", "3ападные").
+  return e - s === 1 && (letterBefore || letterAfter) && before !== 0x27 && after !== 0x27;
 }
 
 function isWordCode(c: number): boolean {
@@ -288,7 +350,7 @@ function rejoinSpacedLetters(b: Builder): Builder {
     const sep = codes[i + 1];
     let count = 1;
     let k = i;
-    while (sep !== undefined && SEPARATORS.has(sep) && k + 2 < n && codes[k + 1] === sep && isSingleLetterAt(codes, n, k + 2)) {
+    while (sep !== undefined && SEPARATORS.has(sep) && k + 2 < n && codes[k + 1] === sep && isSingleLetterAt(codes, n, k + 2) && b.upper[k + 2] === b.upper[i]) {
       k += 2;
       count++;
     }

@@ -67,10 +67,19 @@ export function stanceFactor(
     factor *= f.negated;
     reasons.push('negated');
   }
-  if (!cue.stanceApplies || cue.owner !== Owner.Frame) return { factor, reasons };
+  if (cue.owner !== Owner.Frame) return { factor, reasons };
 
   // Markers inside the cue's own span belong to the cue.
   const ownMarker = (m: CueMatch) => m.first >= hit.first && m.last <= hit.last;
+  // A post that refutes outweighs even cues that carry their own stance.
+  const refuted = ctx.refuted && ctx.markers.some((m) => cues[m.cue]!.ownerIndex === KIND_INDEX.refutation && !ownMarker(m));
+  if (!cue.stanceApplies) {
+    if (refuted) {
+      factor *= spec.factors.refutedPost;
+      reasons.push('refuted');
+    }
+    return { factor, reasons };
+  }
   const sentence = tokens.sentence[hit.first]!;
   const markerIn = (kind: number) => ctx.markers.some((m) => cues[m.cue]!.ownerIndex === kind && !ownMarker(m) && tokens.sentence[m.first] === sentence);
   if (ctx.reportingSentences.has(sentence) && markerIn(KIND_INDEX.reporting)) {
@@ -92,7 +101,7 @@ export function stanceFactor(
     factor *= f.quoted;
     reasons.push('quoted');
   }
-  if (ctx.refuted && ctx.markers.some((m) => cues[m.cue]!.ownerIndex === KIND_INDEX.refutation && !ownMarker(m))) {
+  if (refuted) {
     factor *= f.refutedPost;
     reasons.push('refuted');
   }
