@@ -191,7 +191,7 @@ export class CueIndex {
    */
   private compilePattern(pattern: string, lang: CueLang, defaultGap: number, where: string, depth = 0): Array<Array<{ terms: number[]; gap: number }>> {
     if (depth > 4) throw new Error(`${where}: lexicon references nest too deep`);
-    const parts = pattern.trim().split(/\s+/).filter((p) => p !== '');
+    const parts = splitPattern(pattern, where);
     type Alt = Array<{ terms: number[]; gap: number }>;
     let variants: Alt[] = [[]];
     let nextGap: number | null = null;
@@ -206,15 +206,22 @@ export class CueIndex {
         continue;
       }
       const optional = raw.startsWith('[') && raw.endsWith(']');
-      const body = optional ? raw.slice(1, -1) : raw;
+      let body = optional ? raw.slice(1, -1) : raw;
       if (body === '') throw new Error(`${where}: empty slot in "${pattern}"`);
+      if (body.includes('(')) body = body.trim();
       const gap = nextGap ?? defaultGap;
       nextGap = null;
       // Single-word alternatives merge into one slot; multi-word ones branch.
       const singles: number[] = [];
       const multis: Alt[] = [];
-      for (const alt of body.split('|')) {
-        if (alt.startsWith('@')) {
+      for (const alt of alternatives(body, where)) {
+        if (alt === '') throw new Error(`${where}: empty alternative in "${pattern}"`);
+        if (/\s/.test(alt)) {
+          for (const v of this.compilePattern(alt, lang, 0, where, depth + 1)) {
+            if (v.length === 1) singles.push(...v[0]!.terms);
+            else multis.push(v);
+          }
+        } else if (alt.startsWith('@')) {
           const entries = this.lexicon[alt.slice(1)];
           if (!entries) throw new Error(`${where}: unknown lexicon ${alt}`);
           for (const [entryLang, list] of Object.entries(entries) as Array<[CueLang, CueSpec[]]>) {
@@ -370,6 +377,62 @@ export class CueIndex {
     }
     return false;
   }
+}
+
+/**
+ * The alternatives of one slot: "a|b", "(meat grinder)|massacre",
+ * "(a b|c)": split at top-level "|", groups opened, nested groups flattened.
+ */
+function alternatives(body: string, where: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = '';
+  const flush = () => {
+    const alt = current.trim();
+    current = '';
+    if (alt === '') throw new Error(`${where}: empty alternative in "${body}"`);
+    if (alt.startsWith('(') && alt.endsWith(')') && balanced(alt.slice(1, -1))) out.push(...alternatives(alt.slice(1, -1), where));
+    else if (alt.includes('(') || alt.includes(')')) throw new Error(`${where}: misplaced parenthesis in "${body}"`);
+    else out.push(alt);
+  };
+  for (const ch of body) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === '|' && depth === 0) flush();
+    else current += ch;
+  }
+  flush();
+  return out;
+}
+
+function balanced(text: string): boolean {
+  let depth = 0;
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    if (ch === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/** Splits a pattern at spaces, keeping "( ... )" groups (which may hold spaces) whole. */
+function splitPattern(raw: string, where: string): string[] {
+  // Punctuation in a cue ("того, чего не было") is not a word; the tokenizer skips it in posts too.
+  const pattern = raw.replace(/[,?!;«»"“”„]/g, ' ');
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of pattern.trim()) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (depth < 0) throw new Error(`${where}: unbalanced ")" in "${pattern}"`);
+    if (/\s/.test(ch) && depth === 0) {
+      if (current !== '') parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  if (depth !== 0) throw new Error(`${where}: unbalanced "(" in "${pattern}"`);
+  if (current !== '') parts.push(current);
+  return parts;
 }
 
 function intersects(sorted: Int32Array, terms: number[]): boolean {
