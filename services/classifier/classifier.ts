@@ -51,6 +51,8 @@ interface Hit extends CueMatch {
   /** For multi-part cues: every slot position of every part. */
   spanFirst: number;
   spanLast: number;
+  /** The words of the first part: the frame word that stance rules (quotes) look at. */
+  keySlots: number[];
 }
 
 export function createClassifier(options: ClassifierOptions = {}): ExplainingClassifier {
@@ -78,7 +80,7 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
     const hits: Hit[] = [];
     let multi: Map<number, CueMatch[]> | null = null;
     for (const m of matches) {
-      if (cues[m.cue]!.parts === 1) hits.push({ ...m, spanFirst: m.first, spanLast: m.last });
+      if (cues[m.cue]!.parts === 1) hits.push({ ...m, spanFirst: m.first, spanLast: m.last, keySlots: m.slots });
       else {
         multi ??= new Map();
         const list = multi.get(m.cue);
@@ -100,7 +102,7 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
         }
         if (!ok) continue;
         const slots = chosen.flatMap((m) => m.slots).sort((a, b) => a - b);
-        hits.push({ cue: cueId, part: 0, first: anchor.first, last: anchor.last, slots, spanFirst: slots[0]!, spanLast: slots[slots.length - 1]! });
+        hits.push({ cue: cueId, part: 0, first: anchor.first, last: anchor.last, slots, spanFirst: slots[0]!, spanLast: slots[slots.length - 1]!, keySlots: anchor.slots });
         break; // one hit per `all` cue is enough evidence
       }
     }
@@ -121,7 +123,7 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
     return hits.filter((h) => {
       const cue = cues[h.cue]!;
       if (cue.owner === Owner.Guard) return false;
-      if (cue.quoted && !h.slots.every((s) => tokens.quoted[s] === 1 && tokens.quoteWords[s]! <= MAX_SCARE_QUOTE_WORDS)) return false;
+      if (cue.quoted && !h.keySlots.every((s) => tokens.quoted[s] === 1 && tokens.quoteWords[s]! <= MAX_SCARE_QUOTE_WORDS)) return false;
       const guarded = guardSentences?.get(h.cue);
       if (guarded && (cue.guardsPost || guarded.has(tokens.sentence[h.spanFirst]!))) return false;
       return true;
@@ -176,7 +178,7 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
     for (const h of hits) {
       const cue = cues[h.cue]!;
       if (cue.owner !== Owner.Frame) continue;
-      const verdict = stanceFactor({ cue: h.cue, first: h.spanFirst, last: h.spanLast, slots: h.slots }, cues, tokens, termsOf, index.negators, index.breakers, ctx, stance);
+      const verdict = stanceFactor({ cue: h.cue, first: h.spanFirst, last: h.spanLast, slots: h.slots, keySlots: h.keySlots }, cues, tokens, termsOf, index.negators, index.breakers, ctx, stance);
       const value = cue.weight * verdict.factor;
       if (explain) {
         explained.push({ owner: 'frame', name: frames[cue.ownerIndex]!.frame, cue: cue.source, weight: cue.weight, factor: round(verdict.factor), reasons: verdict.reasons, evidence: span(n, tokens, text, h.spanFirst, h.spanLast) });

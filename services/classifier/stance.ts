@@ -50,7 +50,7 @@ export interface StanceVerdict {
 }
 
 export function stanceFactor(
-  hit: { cue: number; first: number; last: number; slots: number[] },
+  hit: { cue: number; first: number; last: number; slots: number[]; keySlots: number[] },
   cues: CompiledCue[],
   tokens: Tokens,
   termsOf: Array<number[] | undefined>,
@@ -69,8 +69,9 @@ export function stanceFactor(
   }
   if (cue.owner !== Owner.Frame) return { factor, reasons };
 
-  // Markers inside the cue's own span belong to the cue.
-  const ownMarker = (m: CueMatch) => m.first >= hit.first && m.last <= hit.last;
+  // Markers made of the cue's own words belong to the cue ("якобы корейцы").
+  const ownWords = new Set(hit.slots);
+  const ownMarker = (m: CueMatch) => m.slots.every((s) => ownWords.has(s));
   // A post that refutes outweighs even cues that carry their own stance.
   const refuted = ctx.refuted && ctx.markers.some((m) => cues[m.cue]!.ownerIndex === KIND_INDEX.refutation && !ownMarker(m));
   if (!cue.stanceApplies) {
@@ -97,7 +98,7 @@ export function stanceFactor(
     factor *= f.distanced;
     reasons.push('distanced');
   }
-  if (hit.slots.every((s) => tokens.quoted[s] === 1)) {
+  if (hit.keySlots.every((s) => tokens.quoted[s] === 1)) {
     factor *= f.quoted;
     reasons.push('quoted');
   }
@@ -113,7 +114,7 @@ export function stanceFactor(
  * of the cue's words, in the same clause, and is not one of the cue's own
  * words nor followed by a breaker ("не только").
  */
-function isNegated(hit: { first: number; slots: number[] }, tokens: Tokens, termsOf: Array<number[] | undefined>, negators: Set<number>, breakers: Set<number>, window: number): boolean {
+function isNegated(hit: { slots: number[] }, tokens: Tokens, termsOf: Array<number[] | undefined>, negators: Set<number>, breakers: Set<number>, window: number): boolean {
   const own = new Set(hit.slots);
   for (const slot of hit.slots) {
     const clause = tokens.clause[slot];
