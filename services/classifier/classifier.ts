@@ -78,30 +78,34 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
   /** Single-part matches are hits as they are; multi-part (`all`) cues need every part in scope. */
   function resolveHits(matches: CueMatch[], tokens: Tokens): Hit[] {
     const hits: Hit[] = [];
-    let multi: Map<number, CueMatch[]> | null = null;
+    let multi: Map<number, CueMatch[][]> | null = null;
     for (const m of matches) {
-      if (cues[m.cue]!.parts === 1) hits.push({ ...m, spanFirst: m.first, spanLast: m.last, keySlots: m.slots });
-      else {
-        multi ??= new Map();
-        const list = multi.get(m.cue);
-        if (list) list.push(m);
-        else multi.set(m.cue, [m]);
+      const cue = cues[m.cue]!;
+      if (cue.parts === 1) {
+        hits.push({ cue: m.cue, part: 0, first: m.first, last: m.last, slots: m.slots, spanFirst: m.first, spanLast: m.last, keySlots: m.slots });
+        continue;
       }
+      multi ??= new Map();
+      let parts = multi.get(m.cue);
+      if (!parts) {
+        parts = Array.from({ length: cue.parts }, () => []);
+        multi.set(m.cue, parts);
+      }
+      parts[m.part]!.push(m);
     }
     if (!multi) return hits;
-    for (const [cueId, list] of multi) {
+    for (const [cueId, parts] of multi) {
+      if (parts.some((p) => p.length === 0)) continue;
       const cue = cues[cueId]!;
-      const anchorMatches = list.filter((m) => m.part === 0);
-      for (const anchor of anchorMatches) {
+      for (const anchor of parts[0]!) {
         const chosen: CueMatch[] = [anchor];
-        let ok = true;
-        for (let part = 1; part < cue.parts && ok; part++) {
-          const partner = list.find((m) => m.part === part && inScope(anchor, m, cue.within, tokens));
-          if (partner) chosen.push(partner);
-          else ok = false;
+        for (let part = 1; part < parts.length; part++) {
+          const partner = parts[part]!.find((m) => inScope(anchor, m, cue.within, tokens));
+          if (!partner) break;
+          chosen.push(partner);
         }
-        if (!ok) continue;
-        const slots = chosen.flatMap((m) => m.slots).sort((a, b) => a - b);
+        if (chosen.length < parts.length) continue;
+        const slots = [...new Set(chosen.flatMap((m) => m.slots))].sort((a, b) => a - b);
         hits.push({ cue: cueId, part: 0, first: anchor.first, last: anchor.last, slots, spanFirst: slots[0]!, spanLast: slots[slots.length - 1]!, keySlots: anchor.slots });
         break; // one hit per `all` cue is enough evidence
       }

@@ -47,11 +47,13 @@ export interface CompiledCue {
 }
 
 interface Sequence {
-  cue: number;
-  part: number;
+  /** Who uses this sequence, as pairs [cue, part, cue, part, ...]: identical sequences are shared. */
+  owners: number[];
   slots: Int32Array[];
   /** Tokens allowed between slot k-1 and slot k (gaps[0] unused). */
   gaps: Uint8Array;
+  /** The slot looked up first: the first one not made only of short function words ("в", "the"). */
+  anchor: number;
 }
 
 export interface CueMatch {
@@ -83,6 +85,12 @@ interface StemTerm {
 export class CueIndex {
   readonly cues: CompiledCue[] = [];
   private readonly sequences: Sequence[] = [];
+  private readonly sequenceByKey = new Map<string, number>();
+  /** Per-sequence marks of the last (post, token) it was tried at, instead of a Set per token. */
+  private seqStamp = new Int32Array(0);
+  /** Exact terms of three letters or fewer: poor anchors, they occur in most posts. */
+  private readonly shortExact = new Set<number>();
+  private stamp = 0;
   private readonly termIds = new Map<string, number>();
   private readonly exact = new Map<string, number[]>();
   // Trie: transitions keyed node * 65536 + UTF-16 unit.
@@ -143,15 +151,21 @@ export class CueIndex {
       for (const slots of variants) {
         // A cue that opens with a negator carries its own negation.
         if (obj.neg === undefined && slots[0]!.terms.some((t) => this.negators.has(t))) negatable = false;
-        const seq: Sequence = {
-          cue: id,
-          part,
-          slots: slots.map((s) => Int32Array.from(new Set(s.terms)).sort()),
-          gaps: Uint8Array.from(slots.map((s) => s.gap)),
-        };
+        const slotTerms = slots.map((s) => Int32Array.from(new Set(s.terms)).sort());
+        const gaps = Uint8Array.from(slots.map((s) => s.gap));
+        const key = `${slotTerms.map((a) => a.join(',')).join('/')}|${gaps.join(',')}`;
+        const shared = this.sequenceByKey.get(key);
+        if (shared !== undefined) {
+          this.sequences[shared]!.owners.push(id, part);
+          continue;
+        }
         const seqId = this.sequences.length;
-        this.sequences.push(seq);
-        for (const term of seq.slots[0]!) (this.anchors[term] ??= []).push(seqId);
+        let anchor = slotTerms.findIndex((terms) => !terms.every((t) => this.shortExact.has(t)));
+        if (anchor < 0) anchor = 0;
+        this.sequences.push({ owners: [id, part], slots: slotTerms, gaps, anchor });
+        this.sequenceByKey.set(key, seqId);
+        this.seqStamp = new Int32Array(this.sequences.length);
+        for (const term of slotTerms[anchor]!) (this.anchors[term] ??= []).push(seqId);
       }
     });
     this.cues[id]!.negatable = negatable;
@@ -277,6 +291,7 @@ export class CueIndex {
     id = this.termIds.size;
     this.termIds.set(key, id);
     if (spec.kind === 'exact') {
+      if (spec.text.length <= 3) this.shortExact.add(id);
       const list = this.exact.get(spec.text);
       if (list) list.push(id);
       else this.exact.set(spec.text, [id]);
@@ -339,22 +354,33 @@ export class CueIndex {
   /** Every match of every sequence in the post (at most one per sequence and start token). */
   match(tokens: Tokens, termsOf: Array<number[] | undefined>): CueMatch[] {
     const matches: CueMatch[] = [];
-    const tried = new Set<number>();
+    const stamps = this.seqStamp;
     for (let t = 0; t < tokens.count; t++) {
       const terms = termsOf[t];
       if (!terms) continue;
-      tried.clear();
+      // A fresh stamp per token; wraps harmlessly after 2^31 tokens.
+      const mark = (this.stamp = (this.stamp + 1) | 0) || (this.stamp = 1);
       for (const term of terms) {
         const seqs = this.anchors[term];
         if (!seqs) continue;
         for (const seqId of seqs) {
-          if (tried.has(seqId)) continue;
-          tried.add(seqId);
+          if (stamps[seqId] === mark) continue;
+          stamps[seqId] = mark;
           const seq = this.sequences[seqId]!;
-          const slots = [t];
-          if (this.extend(seq, 1, t, tokens, termsOf, slots)) {
-            matches.push({ cue: seq.cue, part: seq.part, first: t, last: slots[slots.length - 1]!, slots });
+          let slots: number[] = [t];
+          if (seq.slots.length > 1) {
+            // From the anchor forward, then the slots before it backward.
+            if (!this.extend(seq, seq.anchor + 1, t, t, tokens, termsOf, slots)) continue;
+            if (seq.anchor > 0) {
+              const before: number[] = [];
+              if (!this.extendBack(seq, seq.anchor - 1, t, t, tokens, termsOf, before)) continue;
+              slots = before.reverse().concat(slots);
+            }
           }
+          const first = slots[0]!;
+          const last = slots[slots.length - 1]!;
+          const owners = seq.owners;
+          for (let o = 0; o < owners.length; o += 2) matches.push({ cue: owners[o]!, part: owners[o + 1]!, first, last, slots });
         }
       }
     }
@@ -362,17 +388,34 @@ export class CueIndex {
   }
 
   /** Depth-first: places slot k after position `prev`, within its gap and the same sentence. */
-  private extend(seq: Sequence, k: number, prev: number, tokens: Tokens, termsOf: Array<number[] | undefined>, slots: number[]): boolean {
+  private extend(seq: Sequence, k: number, prev: number, anchorAt: number, tokens: Tokens, termsOf: Array<number[] | undefined>, slots: number[]): boolean {
     if (k === seq.slots.length) return true;
     const want = seq.slots[k]!;
-    const sentence = tokens.sentence[slots[0]!];
+    const sentence = tokens.sentence[anchorAt];
     const limit = Math.min(tokens.count - 1, prev + 1 + seq.gaps[k]!);
     for (let q = prev + 1; q <= limit; q++) {
       if (tokens.sentence[q] !== sentence) return false;
       const terms = termsOf[q];
       if (!terms || !intersects(want, terms)) continue;
       slots.push(q);
-      if (this.extend(seq, k + 1, q, tokens, termsOf, slots)) return true;
+      if (this.extend(seq, k + 1, q, anchorAt, tokens, termsOf, slots)) return true;
+      slots.pop();
+    }
+    return false;
+  }
+
+  /** Mirror of extend: places slot k before position `next` (collected in reverse order). */
+  private extendBack(seq: Sequence, k: number, next: number, anchorAt: number, tokens: Tokens, termsOf: Array<number[] | undefined>, slots: number[]): boolean {
+    if (k < 0) return true;
+    const want = seq.slots[k]!;
+    const sentence = tokens.sentence[anchorAt];
+    const limit = Math.max(0, next - 1 - seq.gaps[k + 1]!);
+    for (let q = next - 1; q >= limit; q--) {
+      if (tokens.sentence[q] !== sentence) return false;
+      const terms = termsOf[q];
+      if (!terms || !intersects(want, terms)) continue;
+      slots.push(q);
+      if (this.extendBack(seq, k - 1, q, anchorAt, tokens, termsOf, slots)) return true;
       slots.pop();
     }
     return false;

@@ -79,14 +79,20 @@ function isGreekLetter(c: number): boolean {
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
-/** A letter for word-building purposes (after lowercasing). */
+/** A letter for word-building purposes (after lowercasing); one table lookup. */
 export function isLetterCode(c: number): boolean {
-  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
-  if (isCyrillic(c) || isLatinLetter(c) || isGreekLetter(c)) return true;
-  if (c < 0x0500) return false;
-  return LETTER_RE.test(String.fromCharCode(c));
+  return LETTERS[c] === 1;
 }
-const LETTER_RE = /\p{L}/u;
+// Every BMP letter, computed once: ASCII, Latin, Greek, Cyrillic by range, the rest by \p{L}.
+const LETTERS = new Uint8Array(0x10000);
+{
+  const letter = /\p{L}/u;
+  for (let c = 0; c < 0x10000; c++) {
+    if (c < 0x80) LETTERS[c] = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) ? 1 : 0;
+    else if (isCyrillic(c) || isLatinLetter(c) || isGreekLetter(c)) LETTERS[c] = 1;
+    else if (c >= 0x0500 && (c < 0xd800 || c > 0xdfff)) LETTERS[c] = letter.test(String.fromCharCode(c)) ? 1 : 0;
+  }
+}
 
 // Lowercase letters (already lowercased) that imitate Cyrillic ones. Applied
 // only inside words that also hold Cyrillic letters, so English stays English.
@@ -115,6 +121,19 @@ for (let c = 0; c < LOWER.length; c++) {
 }
 LOWER[0x0401] = 0x0435; // Ё → е
 LOWER[0x0451] = 0x0435; // ё → е
+
+// The fast path's table: for each plain character, its normalized code (0: take the slow path).
+const FAST_LIMIT = 0x0530;
+const FAST_MAP = new Uint16Array(FAST_LIMIT);
+const FAST_UPPER = new Uint8Array(FAST_LIMIT);
+for (let c = 0; c < FAST_LIMIT; c++) {
+  const plain = c < 0x80 || (c >= 0x0400 && c < 0x0530) || (c >= 0xc0 && c < 0x0370 && c !== 0xd7 && c !== 0xf7);
+  if (!plain || isInvisible(c) || isCombiningMark(c)) continue;
+  const lower = LOWER[c]!;
+  FAST_MAP[c] = APOSTROPHES.has(lower) ? 0x27 : lower;
+  FAST_UPPER[c] = lower !== c ? 1 : 0;
+}
+FAST_MAP[0] = 0; // NUL takes the slow path (and is kept there)
 
 // NFKC + lowercase of single characters seen so far (punctuation, emoji, fancy letters).
 const FOLDED = new Map<number, string>();
@@ -171,6 +190,19 @@ function cleanCharacters(input: string, out: Builder): void {
   const n = input.length;
   let i = 0;
   while (i < n) {
+    // Fast path: a plain character (ASCII, Latin, Cyrillic) not followed by a combining mark.
+    const c0 = input.charCodeAt(i);
+    if (c0 < FAST_LIMIT) {
+      const mapped = FAST_MAP[c0]!;
+      if (mapped !== 0) {
+        const next = i + 1 < n ? input.charCodeAt(i + 1) : 0;
+        if (next < 0x0300 || (!isCombiningMark(next) && !isInvisibleBetweenMarks(next))) {
+          out.push(mapped, i, i + 1, c0 === UPPER_B ? 1 : 0, FAST_UPPER[c0]!);
+          i++;
+          continue;
+        }
+      }
+    }
     const s = i;
     const cp = input.codePointAt(i)!;
     i += cp > 0xffff ? 2 : 1;
@@ -338,8 +370,7 @@ function rejoinSpacedLetters(b: Builder): Builder {
   const codes = b.codes;
   const n = b.length;
   // Find candidate runs first; most posts have none, and then nothing is copied.
-  const drop = new Uint8Array(n);
-  let any = false;
+  let drop: Uint8Array | null = null;
   let i = 0;
   while (i < n) {
     // A single letter: letter with non-letters (or edges) around it.
@@ -355,13 +386,15 @@ function rejoinSpacedLetters(b: Builder): Builder {
       count++;
     }
     if (count >= 4) {
+      drop ??= new Uint8Array(n);
       for (let m = i + 1; m < k; m += 2) drop[m] = 1;
-      any = true;
     }
     i = k + 1;
   }
-  if (!any) return b;
-  const out = new Builder(n);
+  if (!drop) return b;
+  if (scratchJoined.codes.length < n) scratchJoined = new Builder(n * 2);
+  const out = scratchJoined;
+  out.length = 0;
   for (let m = 0; m < n; m++) if (!drop[m]) out.push(codes[m]!, b.start[m]!, b.end[m]!);
   return out;
 }
@@ -373,8 +406,14 @@ function isSingleLetterAt(codes: Uint16Array, n: number, i: number): boolean {
   return true;
 }
 
+// Scratch space reused across calls (classification is synchronous and single-threaded).
+let scratch = new Builder(1024);
+let scratchJoined = new Builder(1024);
+
 export function normalize(input: string): NormalizedText {
-  const b = new Builder(input.length + 8);
+  if (scratch.codes.length < input.length + 8) scratch = new Builder(input.length * 2 + 8);
+  const b = scratch;
+  b.length = 0;
   cleanCharacters(input, b);
   foldLookalikes(b);
   const joined = rejoinSpacedLetters(b);
@@ -384,5 +423,5 @@ export function normalize(input: string): NormalizedText {
   for (let s = 0; s < len; s += 8192) {
     text += String.fromCharCode.apply(null, joined.codes.subarray(s, Math.min(len, s + 8192)) as unknown as number[]);
   }
-  return { text, start: joined.start.subarray(0, len), end: joined.end.subarray(0, len) };
+  return { text, start: joined.start.slice(0, len), end: joined.end.slice(0, len) };
 }
