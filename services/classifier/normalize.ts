@@ -206,35 +206,40 @@ function cleanCharacters(input: string, out: Builder): void {
     const s = i;
     const cp = input.codePointAt(i)!;
     i += cp > 0xffff ? 2 : 1;
-    // Gather the combining marks that belong to this character.
+    // Gather the combining marks that belong to this character (a zero-width
+    // character between a letter and its accent is swallowed with them; one
+    // after the last mark is not part of the character's range).
     let hasMarks = false;
+    let e = i;
     while (i < n) {
       const next = input.charCodeAt(i);
-      if (!isCombiningMark(next) && !isInvisibleBetweenMarks(next)) break;
-      hasMarks = true;
-      i++;
+      if (isCombiningMark(next)) {
+        hasMarks = true;
+        e = ++i;
+      } else if (isInvisibleBetweenMarks(next)) i++;
+      else break;
     }
     if (isInvisible(cp)) continue;
     if (!hasMarks && cp < 0x0530) {
       // Fast path: ASCII, Latin-1, Latin Extended, Greek and Cyrillic need no NFKC...
       if (cp < 0x80 || (cp >= 0x0400 && cp < 0x0530)) {
         const lower = LOWER[cp]!;
-        out.push(APOSTROPHES.has(lower) ? 0x27 : lower, s, i, cp === UPPER_B ? 1 : 0, lower !== cp ? 1 : 0);
+        out.push(APOSTROPHES.has(lower) ? 0x27 : lower, s, e, cp === UPPER_B ? 1 : 0, lower !== cp ? 1 : 0);
         continue;
       }
       // ...except for the few Latin-1 compatibility characters (NBSP, ª, ², ¼).
       if (cp >= 0xc0 && cp !== 0xd7 && cp !== 0xf7 && cp < 0x0370) {
-        out.push(LOWER[cp]!, s, i, 0, LOWER[cp] !== cp ? 1 : 0);
+        out.push(LOWER[cp]!, s, e, 0, LOWER[cp] !== cp ? 1 : 0);
         continue;
       }
     }
     if (!hasMarks && APOSTROPHES.has(cp)) {
-      out.push(0x27, s, i);
+      out.push(0x27, s, e);
       continue;
     }
     let group: string | undefined = hasMarks ? undefined : FOLDED.get(cp);
     if (group === undefined) {
-      group = input.slice(s, i).normalize('NFKC').toLowerCase();
+      group = input.slice(s, e).normalize('NFKC').toLowerCase();
       if (!hasMarks && FOLDED.size < 4096) FOLDED.set(cp, group);
     }
     for (let j = 0; j < group.length; j++) {
@@ -249,12 +254,12 @@ function cleanCharacters(input: string, out: Builder): void {
           j++;
           continue;
         }
-        out.push(c, s, i);
-        out.push(group.charCodeAt(++j), s, i);
+        out.push(c, s, e);
+        out.push(group.charCodeAt(++j), s, e);
         continue;
       }
       if (isInvisible(c)) continue;
-      out.push(c, s, i);
+      out.push(c, s, e);
     }
   }
 }
