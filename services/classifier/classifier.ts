@@ -127,6 +127,7 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
     return hits.filter((h) => {
       const cue = cues[h.cue]!;
       if (cue.owner === Owner.Guard) return false;
+      if (cue.sameClause && tokens.clause[h.spanFirst] !== tokens.clause[h.spanLast]) return false;
       if (cue.quoted && !h.keySlots.every((s) => tokens.quoted[s] === 1 && tokens.quoteWords[s]! <= MAX_SCARE_QUOTE_WORDS)) return false;
       const guarded = guardSentences?.get(h.cue);
       if (guarded && (cue.guardsPost || guarded.has(tokens.sentence[h.spanFirst]!))) return false;
@@ -201,7 +202,8 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
       const frameIndex = cues[cueId]!.ownerIndex;
       const entry = perFrame.get(frameIndex) ?? { miss: 1, spans: [], taken: new Set<number>() };
       perFrame.set(frameIndex, entry);
-      if (best.hit.slots.every((s) => entry.taken.has(s))) continue;
+      // The frame word of a weaker cue already counted in a stronger one: the same evidence twice.
+      if (best.hit.keySlots.some((s) => entry.taken.has(s))) continue;
       for (const s of best.hit.slots) entry.taken.add(s);
       entry.miss *= 1 - best.value;
       entry.spans.push([best.hit.spanFirst, best.hit.spanLast]);

@@ -42,6 +42,8 @@ export interface CompiledCue {
   guardsPost: boolean;
   /** Counts only inside short quotes. */
   quoted: boolean;
+  /** All words in one clause. */
+  sameClause: boolean;
   /** The cue as written, for explanations and error messages. */
   source: string;
 }
@@ -144,6 +146,7 @@ export class CueIndex {
       guards: [],
       guardsPost: obj.unlessWithin === 'post',
       quoted: obj.quoted ?? false,
+      sameClause: obj.clause ?? false,
       source: patterns.join(' & '),
     });
     patterns.forEach((pattern, part) => {

@@ -38,6 +38,8 @@ export interface CueObject {
   unlessWithin?: 'sentence' | 'post';
   /** true: the cue counts only inside short quotation marks (scare quotes: «корейцы»). */
   quoted?: boolean;
+  /** true: all the cue's words must stand in one clause (no comma, dash or colon between them). */
+  clause?: boolean;
   note?: string;
 }
 export type CueSpec = string | CueObject;
@@ -66,8 +68,9 @@ export interface TopicSpec {
   groups: Record<string, TopicGroup>;
 }
 
-export type StanceMarkerKind = 'reporting' | 'refutation' | 'irony' | 'distancing';
-export const STANCE_MARKER_KINDS: readonly StanceMarkerKind[] = ['reporting', 'refutation', 'irony', 'distancing'];
+export type StanceMarkerKind = 'reporting' | 'refutation' | 'irony' | 'ironyPost' | 'distancing';
+/** ironyPost: a closing remark that makes the whole post ironic ("Всё сходится 👌", "Sure."). */
+export const STANCE_MARKER_KINDS: readonly StanceMarkerKind[] = ['reporting', 'refutation', 'irony', 'ironyPost', 'distancing'];
 
 export interface StanceSpec {
   negation: {
@@ -278,7 +281,7 @@ function readCuesByLang(value: unknown, where: string, problems: string[], words
         problems.push(`${at}: expected ${wordsOnly ? 'a word or phrase' : 'a pattern string or {p: ..., w: ...}'}`);
         return;
       }
-      const known = ['p', 'all', 'w', 'gap', 'neg', 'stance', 'within', 'unless', 'unlessWithin', 'quoted', 'note'];
+      const known = ['p', 'all', 'w', 'gap', 'neg', 'stance', 'within', 'unless', 'unlessWithin', 'quoted', 'clause', 'note'];
       for (const key of Object.keys(item)) if (!known.includes(key)) problems.push(`${at}: unknown option "${key}" (known: ${known.join(', ')})`);
       const cue: CueObject = {};
       if (typeof item.p === 'string') cue.p = item.p.trim();
@@ -305,6 +308,10 @@ function readCuesByLang(value: unknown, where: string, problems: string[], words
       if (item.unlessWithin !== undefined) {
         if (item.unlessWithin !== 'sentence' && item.unlessWithin !== 'post') problems.push(`${at}.unlessWithin: expected sentence or post`);
         else cue.unlessWithin = item.unlessWithin;
+      }
+      if (item.clause !== undefined) {
+        if (typeof item.clause !== 'boolean') problems.push(`${at}.clause: expected true or false`);
+        else cue.clause = item.clause;
       }
       if (item.quoted !== undefined) {
         if (typeof item.quoted !== 'boolean') problems.push(`${at}.quoted: expected true or false`);

@@ -27,18 +27,22 @@ export interface StanceContext {
   /** Sentences with a reporting or irony marker. */
   reportingSentences: Set<number>;
   ironySentences: Set<number>;
+  /** Token position of a closing ironic remark; frame cues before it are ironic (-1: none). */
+  ironyPostAt: number;
   refuted: boolean;
   /** Token positions of distancing markers (their last token). */
   distancing: number[];
 }
 
 export function stanceContext(markerMatches: CueMatch[], cues: CompiledCue[], tokens: Tokens): StanceContext {
-  const ctx: StanceContext = { markers: markerMatches, reportingSentences: new Set(), ironySentences: new Set(), refuted: false, distancing: [] };
+  const ctx: StanceContext = { markers: markerMatches, reportingSentences: new Set(), ironySentences: new Set(), ironyPostAt: -1, refuted: false, distancing: [] };
+  const lastSentence = tokens.count > 0 ? tokens.sentence[tokens.count - 1]! : -1;
   for (const m of markerMatches) {
     const kind = cues[m.cue]!.ownerIndex;
     if (kind === KIND_INDEX.reporting) ctx.reportingSentences.add(tokens.sentence[m.first]!);
     else if (kind === KIND_INDEX.irony) ctx.ironySentences.add(tokens.sentence[m.first]!);
     else if (kind === KIND_INDEX.refutation) ctx.refuted = true;
+    else if (kind === KIND_INDEX.ironyPost && tokens.sentence[m.first] === lastSentence) ctx.ironyPostAt = Math.max(ctx.ironyPostAt, m.first);
     else if (kind === KIND_INDEX.distancing) ctx.distancing.push(m.last);
   }
   return ctx;
@@ -87,7 +91,7 @@ export function stanceFactor(
     factor *= f.reported;
     reasons.push('reported');
   }
-  if (ctx.ironySentences.has(sentence) && markerIn(KIND_INDEX.irony)) {
+  if ((ctx.ironySentences.has(sentence) && markerIn(KIND_INDEX.irony)) || (ctx.ironyPostAt > hit.last)) {
     factor *= f.irony;
     reasons.push('irony');
   }

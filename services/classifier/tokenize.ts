@@ -116,18 +116,40 @@ export function tokenize(text: string): Tokens {
       cl++;
     } else if (QUOTE_OPEN.has(c)) {
       quoteMarks.push(count, 1);
-      cl++;
     } else if (QUOTE_CLOSE.has(c)) {
       quoteMarks.push(count, 2);
-      cl++;
     } else if (QUOTE_EITHER.has(c)) {
       quoteMarks.push(count, 3);
-      cl++;
     }
     i++;
   }
   if (quoteMarks.length > 0) markQuoted(quoteMarks, kind, quoted, quoteWords);
+  attachEmojiSentences(count, kind, sentence, clause);
   return { count, start, end, kind, sentence, clause, quoted, quoteWords, text: words };
+}
+
+/**
+ * A "sentence" of emoji only ("... it doesn't count. 🙄") belongs to the
+ * sentence before it: the emoji comments on what was just said.
+ */
+function attachEmojiSentences(count: number, kind: Uint8Array, sentence: Uint16Array, clause: Uint16Array): void {
+  let t = 0;
+  while (t < count) {
+    const s = sentence[t]!;
+    let end = t;
+    let onlyEmoji = true;
+    while (end < count && sentence[end] === s) {
+      if (kind[end] !== TokenKind.Emoji) onlyEmoji = false;
+      end++;
+    }
+    if (onlyEmoji && t > 0) {
+      for (let k = t; k < end; k++) {
+        sentence[k] = sentence[t - 1]!;
+        clause[k] = clause[t - 1]!;
+      }
+    }
+    t = end;
+  }
 }
 
 /**
