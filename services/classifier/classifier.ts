@@ -173,11 +173,23 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
       }
     }
     if (frameCue) topicScore += data.topic.frameCueWeight;
+    // Frame scores are needed for the gate itself when the topic words alone fall short.
+    let frameScores: FrameTag[] | null = null;
+    if (topicScore < data.topic.threshold && frameCue && topicScore + data.topic.strongFrameWeight >= data.topic.threshold) {
+      frameScores = scoreFrames(hits, tokens, termsOf, markerMatches, n, text, explain ? explained : null);
+      if (frameScores.some((f) => f.score >= data.topic.strongFrameScore)) topicScore += data.topic.strongFrameWeight;
+    }
     const onTopic = topicScore >= data.topic.threshold;
     const result: Explanation = { lang, onTopic, frames: [], topicScore: Math.round(topicScore * 1000) / 1000, hits: explained };
     if (!onTopic && !explain) return result;
 
-    // Frames: the strongest hit of each cue, combined per frame as 1 - Π(1 - w·factor).
+    if (onTopic || explain) frameScores ??= scoreFrames(hits, tokens, termsOf, markerMatches, n, text, explain ? explained : null);
+    if (onTopic) result.frames = frameScores!;
+    return result;
+  }
+
+  /** Frames: the strongest hit of each cue, combined per frame as 1 - Π(1 - w·factor). */
+  function scoreFrames(hits: Hit[], tokens: Tokens, termsOf: Array<number[] | undefined>, markerMatches: CueMatch[], n: NormalizedText, text: string, explained: CueHit[] | null): FrameTag[] {
     const ctx = stanceContext(markerMatches, cues, tokens);
     const bestByCue = new Map<number, { value: number; hit: Hit; reasons: string[] }>();
     for (const h of hits) {
@@ -185,24 +197,21 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
       if (cue.owner !== Owner.Frame) continue;
       const verdict = stanceFactor({ cue: h.cue, first: h.spanFirst, last: h.spanLast, slots: h.slots, keySlots: h.keySlots }, cues, tokens, termsOf, index.negators, index.breakers, ctx, stance);
       const value = cue.weight * verdict.factor;
-      if (explain) {
+      if (explained) {
         explained.push({ owner: 'frame', name: frames[cue.ownerIndex]!.frame, cue: cue.source, weight: cue.weight, factor: round(verdict.factor), reasons: verdict.reasons, evidence: span(n, tokens, text, h.spanFirst, h.spanLast) });
       }
       const best = bestByCue.get(h.cue);
       if (!best || value > best.value) bestByCue.set(h.cue, { value, hit: h, reasons: verdict.reasons });
     }
-    if (!onTopic) return result;
     // Words count once per frame: cues are taken strongest first, and a cue
-    // whose words are all already taken by a stronger cue adds nothing (the
-    // same phrase often matches a cue of each language, or a broad and a
-    // narrow cue).
+    // whose frame word a stronger cue already took adds nothing (the same
+    // phrase often matches a cue of each language, or a broad and a narrow cue).
     const perFrame = new Map<number, { miss: number; spans: Array<[number, number]>; taken: Set<number> }>();
     const ranked = [...bestByCue].filter(([, b]) => b.value > 0).sort((a, b) => b[1].value - a[1].value || a[0] - b[0]);
     for (const [cueId, best] of ranked) {
       const frameIndex = cues[cueId]!.ownerIndex;
       const entry = perFrame.get(frameIndex) ?? { miss: 1, spans: [], taken: new Set<number>() };
       perFrame.set(frameIndex, entry);
-      // The frame word of a weaker cue already counted in a stronger one: the same evidence twice.
       if (best.hit.keySlots.some((s) => entry.taken.has(s))) continue;
       for (const s of best.hit.slots) entry.taken.add(s);
       entry.miss *= 1 - best.value;
@@ -216,8 +225,7 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
       tags.push({ frame: spec.frame, score, evidence: evidenceSpans(entry.spans, n, tokens, text) });
     }
     tags.sort((a, b) => b.score - a.score || FRAME_ORDER[a.frame] - FRAME_ORDER[b.frame]);
-    result.frames = tags;
-    return result;
+    return tags;
   }
 
   function evidenceSpans(tokenSpans: Array<[number, number]>, n: NormalizedText, tokens: Tokens, original: string): EvidenceSpan[] {

@@ -56,6 +56,8 @@ interface Sequence {
   gaps: Uint8Array;
   /** The slot looked up first: the first one not made only of short function words ("в", "the"). */
   anchor: number;
+  /** Pattern begins with "^": its first word must open a sentence. */
+  atStart: boolean;
 }
 
 export interface CueMatch {
@@ -156,7 +158,8 @@ export class CueIndex {
         if (obj.neg === undefined && slots[0]!.terms.some((t) => this.negators.has(t))) negatable = false;
         const slotTerms = slots.map((s) => Int32Array.from(new Set(s.terms)).sort());
         const gaps = Uint8Array.from(slots.map((s) => s.gap));
-        const key = `${slotTerms.map((a) => a.join(',')).join('/')}|${gaps.join(',')}`;
+        const atStart = /^\s*\^\s/.test(patterns[part]!);
+        const key = `${atStart ? '^' : ''}${slotTerms.map((a) => a.join(',')).join('/')}|${gaps.join(',')}`;
         const shared = this.sequenceByKey.get(key);
         if (shared !== undefined) {
           this.sequences[shared]!.owners.push(id, part);
@@ -165,7 +168,7 @@ export class CueIndex {
         const seqId = this.sequences.length;
         let anchor = slotTerms.findIndex((terms) => !terms.every((t) => this.shortExact.has(t)));
         if (anchor < 0) anchor = 0;
-        this.sequences.push({ owners: [id, part], slots: slotTerms, gaps, anchor });
+        this.sequences.push({ owners: [id, part], slots: slotTerms, gaps, anchor, atStart });
         this.sequenceByKey.set(key, seqId);
         this.seqStamp = new Int32Array(this.sequences.length);
         for (const term of slotTerms[anchor]!) (this.anchors[term] ??= []).push(seqId);
@@ -213,6 +216,10 @@ export class CueIndex {
     let variants: Alt[] = [[]];
     let nextGap: number | null = null;
     for (const raw of parts) {
+      if (raw === '^') {
+        if (variants.some((v) => v.length > 0)) throw new Error(`${where}: "^" may only open a pattern`);
+        continue;
+      }
       if (raw === '...' || raw === '…') {
         nextGap = ELLIPSIS_GAP;
         continue;
@@ -381,6 +388,7 @@ export class CueIndex {
             }
           }
           const first = slots[0]!;
+          if (seq.atStart && first > 0 && tokens.sentence[first - 1] === tokens.sentence[first]) continue;
           const last = slots[slots.length - 1]!;
           const owners = seq.owners;
           for (let o = 0; o < owners.length; o += 2) matches.push({ cue: owners[o]!, part: owners[o + 1]!, first, last, slots });

@@ -65,6 +65,10 @@ export interface TopicSpec {
   frameCueWeight: number;
   /** Only frame cues at least this heavy count for the topic (a bare "treaty" does not). */
   frameCueMinWeight: number;
+  /** Added when some frame scores at least strongFrameScore: unmistakable frame language
+   * ("their bodies are burned so no one knows") is about the troops even without a word of Korea. */
+  strongFrameWeight: number;
+  strongFrameScore: number;
   groups: Record<string, TopicGroup>;
 }
 
@@ -216,6 +220,8 @@ function readTopic(c: unknown, where: (p: string) => string, problems: string[])
     threshold: num(c.threshold, where('topic.threshold'), problems, -10, 10),
     frameCueWeight: num(c.frameCueWeight ?? 0, where('topic.frameCueWeight'), problems, -10, 10),
     frameCueMinWeight: num(c.frameCueMinWeight ?? 0, where('topic.frameCueMinWeight'), problems, 0, 1),
+    strongFrameWeight: num(c.strongFrameWeight ?? 0, where('topic.strongFrameWeight'), problems, -10, 10),
+    strongFrameScore: num(c.strongFrameScore ?? 1, where('topic.strongFrameScore'), problems, 0, 1),
     groups,
   };
 }
