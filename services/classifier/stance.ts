@@ -67,7 +67,8 @@ export function stanceFactor(
   let factor = 1;
   const reasons: string[] = [];
   const f = spec.factors;
-  if (cue.negatable && isNegated(hit, tokens, termsOf, negators, breakers, spec.negation.window)) {
+  // Only the frame words count: "похищение, а не плен" is not a negated kidnapping.
+  if (cue.negatable && isNegated(hit.keySlots, tokens, termsOf, negators, breakers, spec.negation.window)) {
     factor *= f.negated;
     reasons.push('negated');
   }
@@ -118,9 +119,9 @@ export function stanceFactor(
  * of the cue's words, in the same clause, and is not one of the cue's own
  * words nor followed by a breaker ("не только").
  */
-function isNegated(hit: { slots: number[] }, tokens: Tokens, termsOf: Array<number[] | undefined>, negators: Set<number>, breakers: Set<number>, window: number): boolean {
-  const own = new Set(hit.slots);
-  for (const slot of hit.slots) {
+function isNegated(slots: number[], tokens: Tokens, termsOf: Array<number[] | undefined>, negators: Set<number>, breakers: Set<number>, window: number): boolean {
+  const own = new Set(slots);
+  for (const slot of slots) {
     const clause = tokens.clause[slot];
     for (let q = slot - 1; q >= 0 && q >= slot - window; q--) {
       if (tokens.clause[q] !== clause) break;
