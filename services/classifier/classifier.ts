@@ -115,14 +115,20 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
 
   /** Drops guard matches, hits whose `unless` guard fired in their sentence, and quote-only cues outside quotes. */
   function applyGuards(hits: Hit[], tokens: Tokens): Hit[] {
+    // For each guarded cue: the sentences its guard matched in, and the tokens right after a guard match.
     let guardSentences: Map<number, Set<number>> | null = null;
+    let guardEnds: Map<number, Set<number>> | null = null;
     for (const h of hits) {
       const cue = cues[h.cue]!;
       if (cue.owner !== Owner.Guard) continue;
       guardSentences ??= new Map();
+      guardEnds ??= new Map();
       const set = guardSentences.get(cue.ownerIndex) ?? new Set<number>();
       set.add(tokens.sentence[h.first]!);
       guardSentences.set(cue.ownerIndex, set);
+      const ends = guardEnds.get(cue.ownerIndex) ?? new Set<number>();
+      ends.add(h.last + 1);
+      guardEnds.set(cue.ownerIndex, ends);
     }
     return hits.filter((h) => {
       const cue = cues[h.cue]!;
@@ -130,7 +136,11 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
       if (cue.sameClause && tokens.clause[h.spanFirst] !== tokens.clause[h.spanLast]) return false;
       if (cue.quoted && !h.keySlots.every((s) => tokens.quoted[s] === 1 && tokens.quoteWords[s]! <= MAX_SCARE_QUOTE_WORDS)) return false;
       const guarded = guardSentences?.get(h.cue);
-      if (guarded && (cue.guardsPost || guarded.has(tokens.sentence[h.spanFirst]!))) return false;
+      if (guarded) {
+        if (cue.guardScope === 'post') return false;
+        if (cue.guardScope === 'sentence' && guarded.has(tokens.sentence[h.spanFirst]!)) return false;
+        if (cue.guardScope === 'before' && guardEnds!.get(h.cue)!.has(h.spanFirst)) return false;
+      }
       return true;
     });
   }

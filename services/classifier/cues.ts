@@ -39,7 +39,7 @@ export interface CompiledCue {
   within: 'sentence' | 'post' | number;
   /** Guard cues (their ids) that cancel this cue in the same sentence (or post). */
   guards: number[];
-  guardsPost: boolean;
+  guardScope: 'sentence' | 'post' | 'before';
   /** Counts only inside short quotes. */
   quoted: boolean;
   /** All words in one clause. */
@@ -146,7 +146,7 @@ export class CueIndex {
       parts: patterns.length,
       within: obj.within ?? 'sentence',
       guards: [],
-      guardsPost: obj.unlessWithin === 'post',
+      guardScope: obj.unlessWithin ?? 'sentence',
       quoted: obj.quoted ?? false,
       sameClause: obj.clause ?? false,
       source: patterns.join(' & '),

@@ -34,8 +34,8 @@ export interface CueObject {
   within?: 'sentence' | 'post' | number;
   /** A pattern that cancels the cue when it occurs in the same sentence ("дети" for "похищенные"). */
   unless?: string;
-  /** Where `unless` looks: 'sentence' (default) or the whole 'post'. */
-  unlessWithin?: 'sentence' | 'post';
+  /** Where `unless` looks: 'sentence' (default), the whole 'post', or 'before': right before the cue ("South" before "Korean"). */
+  unlessWithin?: 'sentence' | 'post' | 'before';
   /** true: the cue counts only inside short quotation marks (scare quotes: «корейцы»). */
   quoted?: boolean;
   /** true: all the cue's words must stand in one clause (no comma, dash or colon between them). */
@@ -312,7 +312,7 @@ function readCuesByLang(value: unknown, where: string, problems: string[], words
         else cue.unless = item.unless.trim();
       }
       if (item.unlessWithin !== undefined) {
-        if (item.unlessWithin !== 'sentence' && item.unlessWithin !== 'post') problems.push(`${at}.unlessWithin: expected sentence or post`);
+        if (item.unlessWithin !== 'sentence' && item.unlessWithin !== 'post' && item.unlessWithin !== 'before') problems.push(`${at}.unlessWithin: expected sentence, post or before`);
         else cue.unlessWithin = item.unlessWithin;
       }
       if (item.clause !== undefined) {
