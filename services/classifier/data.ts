@@ -90,6 +90,7 @@ export interface StanceSpec {
     negated: number;
     reported: number;
     quoted: number;
+    scareQuoted: number;
     irony: number;
     distanced: number;
     refutedPost: number;
@@ -251,6 +252,7 @@ function readStance(c: unknown, where: (p: string) => string, problems: string[]
       negated: factor('negated'),
       reported: factor('reported'),
       quoted: factor('quoted'),
+      scareQuoted: f.scareQuoted === undefined ? factor('quoted') : factor('scareQuoted'),
       irony: factor('irony'),
       distanced: factor('distanced'),
       refutedPost: factor('refutedPost'),

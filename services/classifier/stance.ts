@@ -104,8 +104,9 @@ export function stanceFactor(
     reasons.push('distanced');
   }
   if (hit.keySlots.every((s) => tokens.quoted[s] === 1)) {
-    factor *= f.quoted;
-    reasons.push('quoted');
+    const scare = hit.keySlots.every((s) => tokens.quoteWords[s]! <= 2);
+    factor *= scare ? f.scareQuoted : f.quoted;
+    reasons.push(scare ? 'scare-quoted' : 'quoted');
   }
   if (refuted) {
     factor *= f.refutedPost;
