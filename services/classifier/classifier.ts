@@ -185,11 +185,12 @@ export function createClassifier(options: ClassifierOptions = {}): ExplainingCla
     if (frameCue) topicScore += data.topic.frameCueWeight;
     // Frame scores are needed for the gate itself when the topic words alone fall short.
     let frameScores: FrameTag[] | null = null;
-    if (topicScore < data.topic.threshold && frameCue && topicScore + data.topic.strongFrameWeight >= data.topic.threshold) {
+    if (topicScore < data.topic.threshold - 1e-9 && frameCue && topicScore + data.topic.strongFrameWeight >= data.topic.threshold - 1e-9) {
       frameScores = scoreFrames(hits, tokens, termsOf, markerMatches, n, text, explain ? explained : null);
       if (frameScores.some((f) => f.score >= data.topic.strongFrameScore)) topicScore += data.topic.strongFrameWeight;
     }
-    const onTopic = topicScore >= data.topic.threshold;
+    // Weights are decimals: compare with a tolerance so 0.35 + 0.35 reaches 0.7.
+    const onTopic = topicScore >= data.topic.threshold - 1e-9;
     const result: Explanation = { lang, onTopic, frames: [], topicScore: Math.round(topicScore * 1000) / 1000, hits: explained };
     if (!onTopic && !explain) return result;
 

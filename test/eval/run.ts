@@ -22,7 +22,7 @@ console.log(`classifier ${classifier.version}\n`);
 
 const sets: Array<[string, string]> = values.data
   ? [[values.data, values.data]]
-  : (values.split === 'all' ? ['dev', 'test'] : [values.split!]).map((s) => [s, join(DATA_DIR, s)] as [string, string]);
+  : (values.split === 'all' ? ['dev', 'test', 'extra'] : [values.split!]).map((s) => [s, join(DATA_DIR, s)] as [string, string]);
 
 let failed = false;
 for (const [name, path] of sets) {
