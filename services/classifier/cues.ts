@@ -97,8 +97,8 @@ export class CueIndex {
   private stamp = 0;
   private readonly termIds = new Map<string, number>();
   private readonly exact = new Map<string, number[]>();
-  // Trie: transitions keyed node * 65536 + UTF-16 unit.
-  private readonly edges = new Map<number, number>();
+  // Trie: per node, its children by UTF-16 unit (small-integer keys keep Map lookups fast).
+  private readonly children: Array<Map<number, number> | undefined> = [undefined];
   private readonly prefixAt: Array<number[] | undefined> = [[]];
   private readonly stemAt: Array<StemTerm[] | undefined> = [[]];
   private nodeCount = 1;
@@ -320,11 +320,17 @@ export class CueIndex {
   private insert(text: string): number {
     let node = 0;
     for (let i = 0; i < text.length; i++) {
-      const key = node * 65536 + text.charCodeAt(i);
-      let next = this.edges.get(key);
+      const code = text.charCodeAt(i);
+      let map = this.children[node];
+      if (!map) {
+        map = new Map();
+        this.children[node] = map;
+      }
+      let next = map.get(code);
       if (next === undefined) {
         next = this.nodeCount++;
-        this.edges.set(key, next);
+        map.set(code, next);
+        this.children.push(undefined);
       }
       node = next;
     }
@@ -338,25 +344,32 @@ export class CueIndex {
     const out: Array<number[] | undefined> = new Array(tokens.count);
     for (let t = 0; t < tokens.count; t++) {
       const word = tokens.text[t]!;
-      let found: number[] | undefined;
+      // The exact-form list is shared (read-only); it is copied only if the trie adds to it.
       const exact = this.exact.get(word);
-      if (exact) found = exact.slice();
+      let found: number[] | undefined;
       // Walk the trie along the word.
       let node = 0;
+      const children = this.children;
       for (let i = 0; i < word.length; i++) {
-        const next = this.edges.get(node * 65536 + word.charCodeAt(i));
+        const map = children[node];
+        if (!map) break;
+        const next = map.get(word.charCodeAt(i));
         if (next === undefined) break;
         node = next;
         const prefixes = this.prefixAt[node];
-        if (prefixes) (found ??= []).push(...prefixes);
+        if (prefixes) {
+          found ??= exact ? exact.slice() : [];
+          for (let k = 0; k < prefixes.length; k++) found.push(prefixes[k]!);
+        }
         const stems = this.stemAt[node];
         if (stems && word.length - (i + 1) <= WORD_ENDING_MAX) {
           for (const s of stems) {
-            if (this.stems.get(s.lang, word) === s.stem) (found ??= []).push(s.term);
+            if (this.stems.get(s.lang, word) === s.stem) (found ??= exact ? exact.slice() : []).push(s.term);
           }
         }
       }
-      if (found) out[t] = found;
+      const terms = found ?? exact;
+      if (terms) out[t] = terms;
     }
     return out;
   }
