@@ -104,7 +104,7 @@ export function stanceFactor(
     reasons.push('distanced');
   }
   if (hit.keySlots.every((s) => tokens.quoted[s] === 1)) {
-    const scare = hit.keySlots.every((s) => tokens.quoteWords[s]! <= 2);
+    const scare = hit.keySlots.every((s) => tokens.quoteWords[s]! <= 3);
     factor *= scare ? f.scareQuoted : f.quoted;
     reasons.push(scare ? 'scare-quoted' : 'quoted');
   }
