@@ -3,6 +3,7 @@
 // first use, so a command that needs no database (classify) never opens one,
 // and close() releases exactly what was opened.
 import type { Config } from '../config/env.ts';
+import { createClassifier, type ExplainingClassifier } from './classifier/index.ts';
 import type { ChannelSource, SourceKind } from './collection/source.ts';
 import { createDb, type Db } from './db/db.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -24,6 +25,8 @@ export interface Container {
   readonly db: Db;
   /** BullMQ producers (Redis); opened on first use. */
   readonly queue: JobQueue;
+  /** The frame classifier, built (cue files read and compiled) on first use. */
+  readonly classifier: ExplainingClassifier;
   /** The collection source: MTProto when credentials are configured, else the web preview; or the one asked for. */
   collectionSource(kind?: SourceKind): ChannelSource;
   close(): Promise<void>;
@@ -33,6 +36,7 @@ export interface ContainerOverrides {
   logger?: Logger;
   db?: Db;
   queue?: JobQueue;
+  classifier?: ExplainingClassifier;
   clock?: Clock;
   httpFetcher?: HttpFetcher;
   /** Builds the MTProto client of one session (tests pass fakes). */
@@ -44,6 +48,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   let logger = overrides.logger;
   let db = overrides.db;
   let queue = overrides.queue;
+  let classifier = overrides.classifier;
   const clock = overrides.clock ?? systemClock;
   const sources = new Map<SourceKind, ChannelSource>();
   // Pacers live as long as the process: every job of one account shares its bucket.
@@ -95,6 +100,10 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         queue = created;
       }
       return queue;
+    },
+    get classifier() {
+      classifier ??= createClassifier();
+      return classifier;
     },
     collectionSource(kind) {
       const chosen: SourceKind = kind ?? (config.telegram ? 'mtproto' : 'web');

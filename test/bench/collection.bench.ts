@@ -20,14 +20,7 @@ import { createWebPreviewSource } from '../../services/web-preview/source.ts';
 import { apiMessage, FakeMtprotoClient } from '../fakes/fake-mtproto.ts';
 import { renderChannelPage, renderPreviewPage, textPost, type FakeChannel } from '../helpers/tme-pages.ts';
 
-// Structural copies of test/bench/run.ts's types (the runner owns them).
-interface BenchContext {
-  log(line: string): void;
-  options: Record<string, string>;
-}
-type BenchResult = Record<string, number | string | boolean>;
-
-export const name = 'collection';
+import type { BenchContext, Benchmark, BenchResult, Metric } from './harness.ts';
 
 const MINUTE = 60_000;
 const POLL_MS = 5 * MINUTE;
@@ -135,7 +128,7 @@ export async function simulateChannel(
   return { newPosts, requests };
 }
 
-export async function run(ctx: BenchContext): Promise<BenchResult> {
+async function run(ctx: BenchContext): Promise<BenchResult> {
   const days = Number(ctx.options.days ?? 1);
   const defaults = loadConfig({}).collection;
   if (defaults.pollEveryMs !== POLL_MS || defaults.snapshotEveryMs !== SNAPSHOT_MS || defaults.refreshEveryMs !== REFRESH_MS || defaults.refreshWindowMs !== WINDOW_MS) {
@@ -143,7 +136,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   }
   await ensureTemplate();
   const test = await createTestDatabase();
-  const result: BenchResult = { days, mtproto_requests_per_second: MTPROTO_PER_SECOND, web_requests_per_second: WEB_PER_SECOND };
+  const metrics: Metric[] = [];
   let channelNo = 0;
   try {
     for (const kind of ['mtproto', 'web'] as const) {
@@ -152,10 +145,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         const total = m.requests.poll + m.requests.snapshot + m.requests.refresh;
         const per5min = total / (days * 288);
         const budget = (kind === 'mtproto' ? MTPROTO_PER_SECOND : WEB_PER_SECOND) * 300;
-        const key = `${kind}_${rate}_per_day`;
-        result[`${key}_requests_per_new_post`] = Number((total / m.newPosts).toFixed(2));
-        result[`${key}_requests_per_channel_5min`] = Number(per5min.toFixed(3));
-        result[`${key}_channels_per_${kind === 'mtproto' ? 'account' : 'ip'}`] = Math.floor(budget / per5min);
+        const key = `${kind}, ${rate} posts/day`;
+        metrics.push(
+          { name: `${key}: requests per new post`, value: Number((total / m.newPosts).toFixed(2)), unit: 'requests' },
+          { name: `${key}: requests per 5 min`, value: Number(per5min.toFixed(3)), unit: 'requests' },
+          { name: `${key}: channels polled every 5 min`, value: Math.floor(budget / per5min), unit: kind === 'mtproto' ? 'per account' : 'per IP' },
+        );
         ctx.log(
           `${kind.padEnd(7)} ${String(rate).padStart(3)} posts/day: ${m.newPosts} new posts, requests poll ${m.requests.poll} + snapshot ${m.requests.snapshot} + refresh ${m.requests.refresh} = ${total}` +
             ` → ${(total / m.newPosts).toFixed(2)} per new post, ${per5min.toFixed(3)} per 5 min → ${Math.floor(budget / per5min)} channels per ${kind === 'mtproto' ? 'account' : 'IP'}`,
@@ -165,5 +160,15 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   } finally {
     await test.drop();
   }
-  return result;
+  return {
+    metrics,
+    notes: [`${days} simulated day(s); pacing model ${MTPROTO_PER_SECOND} request/s per MTProto account, ${WEB_PER_SECOND} request/s per web-preview IP (docs/collection.md)`],
+  };
 }
+
+const bench: Benchmark = {
+  name: 'collection',
+  description: 'requests per new post and channels per account, on the real collector and sources over a simulated day (--days=N)',
+  run,
+};
+export default bench;

@@ -10,9 +10,7 @@ import { quoteIdent, runOnDatabase } from '../../services/db/db.ts';
 import { migrate } from '../../services/db/migrate.ts';
 import { writeExport, type ExportMessageSpec } from '../helpers/export-builder.ts';
 import { ADMIN_URL, databaseUrl } from '../helpers/pg.ts';
-import type { BenchContext, BenchResult } from './run.ts';
-
-export const name = 'import';
+import type { BenchContext, Benchmark, BenchResult } from './harness.ts';
 
 const WORDS = 'Никаких корейцев под Курском нет это фейк ЦИПсО Зеленский снова рассказывает чтобы выбить ещё денег северокорейские военные штурмовали посёлок пушечное мясо дроны Kim troops Kursk fake news'.split(' ');
 
@@ -34,7 +32,7 @@ function* messages(count: number): Generator<ExportMessageSpec> {
   }
 }
 
-export async function run(ctx: BenchContext): Promise<BenchResult> {
+async function run(ctx: BenchContext): Promise<BenchResult> {
   const posts = Number(ctx.options.posts ?? 1_000_000);
   const file = join(tmpdir(), `framewatch-bench-export-${posts}.json`);
   if (!existsSync(file)) {
@@ -62,16 +60,27 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   });
   const reimport = JSON.parse(again) as { seconds: number; maxRssMb: number; inserted: number; unchanged: number };
   await runOnDatabase(ADMIN_URL, `DROP DATABASE IF EXISTS ${quoteIdent(db)} WITH (FORCE)`);
+  if (result.inserted !== posts || reimport.unchanged !== posts) {
+    throw new Error(`expected ${posts} inserted then ${posts} unchanged, got ${result.inserted} and ${reimport.unchanged}`);
+  }
   return {
-    posts,
-    file_mb: Math.round(bytes / 2 ** 20),
-    inserted: result.inserted,
-    seconds: result.seconds,
-    posts_per_second: Math.round(posts / result.seconds),
-    mb_per_second: Math.round(bytes / 2 ** 20 / result.seconds),
-    peak_rss_mb: result.maxRssMb,
-    reimport_seconds: reimport.seconds,
-    reimport_unchanged: reimport.unchanged,
-    reimport_peak_rss_mb: reimport.maxRssMb,
+    metrics: [
+      { name: 'export size', value: Math.round(bytes / 2 ** 20), unit: 'MiB' },
+      { name: 'first import', value: result.seconds, unit: 's' },
+      { name: 'first import throughput', value: Math.round(posts / result.seconds), unit: 'posts/s' },
+      { name: 'first import read rate', value: Math.round(bytes / 2 ** 20 / result.seconds), unit: 'MiB/s' },
+      { name: 'first import peak RSS', value: result.maxRssMb, unit: 'MiB' },
+      { name: 're-import (all unchanged)', value: reimport.seconds, unit: 's' },
+      { name: 're-import throughput', value: Math.round(posts / reimport.seconds), unit: 'posts/s' },
+      { name: 're-import peak RSS', value: reimport.maxRssMb, unit: 'MiB' },
+    ],
+    notes: [`${posts.toLocaleString('en-US')} posts in one all-or-nothing transaction; batch ${ctx.options.batch ?? '2000'} posts`],
   };
 }
+
+const bench: Benchmark = {
+  name: 'import',
+  description: 'Telegram Desktop export import: throughput and peak memory on a generated 1M-post export (--posts=N, --batch=N)',
+  run,
+};
+export default bench;

@@ -1,6 +1,7 @@
 // Every command of the CLI, in the order `framewatch help` lists them.
 import { planned, type Command } from '../command.ts';
 import { channelsAddCommand, channelsListCommand } from './channels.ts';
+import { classifyCommand } from './classify.ts';
 import { collectCommand } from './collect.ts';
 import { demoCommand } from './demo.ts';
 import { importCommand } from './import.ts';
@@ -17,7 +18,7 @@ export const COMMANDS: Command[] = [
   collectCommand,
   loginCommand,
   workerCommand,
-  planned('classify', 'tags JSON lines {"id","text"} from stdin with frames, to stdout', 'classify', 'issue 4, classifier'),
+  classifyCommand,
   planned('reclassify', 're-tags stored posts tagged by an older classifier version', 'reclassify', 'issue 4, classifier'),
   planned('api', 'runs the HTTP API', 'api', 'issue 5, analyst API'),
   planned('keys create', 'prints a new API key (stored hashed)', 'keys create --name N --scope read|admin', 'issue 5, analyst API'),
