@@ -1,27 +1,40 @@
-// EXTENSION POINT for the classifier integration (issue 4).
-//
-// Every time the collector stores new or edited posts it enqueues a
-// `classify-posts` job {channelId, messageIds} (services/queue/catalog.ts),
-// named by the commit so an edited post is classified again. The worker runs
-// those jobs with the handler that `createClassifyPostsHandler` builds. Until
-// the classifier is wired it is null: the worker then does not consume the
-// classify queue at all and the jobs wait there (nothing lost, nothing faked).
-//
-// To wire it, replace `null` with a factory that takes the container (db,
-// logger, config) and returns a handler that reads the posts (channelId,
-// messageIds), classifies them and stores the tags. Throwing retries the job
-// with backoff; throwing RetryLaterError (services/pacing/retry-later.ts)
-// delays it without spending an attempt.
-import type { Container } from '../services/container.ts';
-import type { ClassifyPostsJob } from '../services/queue/catalog.ts';
+// Classification jobs: new and edited posts (classify-posts, enqueued by the
+// collector as soon as it commits them) and the backlog sweep (posts stored
+// without a job: `collect --once`, imports, a crash between commit and enqueue).
+import { classifyBacklog, classifyPosts, type TextClassifier } from '../services/classification/service.ts';
+import type { Db } from '../services/db/db.ts';
+import type { Logger } from '../services/log.ts';
+import type { JobHandlers } from '../services/queue/bullmq.ts';
 
-export interface ClassifyPostsContext {
-  /** Aborted when the worker shuts down. */
-  signal: AbortSignal;
-  /** 1 for the first attempt. */
-  attempt: number;
+export interface ClassificationWorkerDeps {
+  db: Db;
+  classifier: TextClassifier;
+  logger: Logger;
+  /** Posts the sweep classifies per run; the rest wait for the next tick. */
+  backlogBatch?: number;
 }
 
-export type ClassifyPostsHandler = (job: ClassifyPostsJob, context: ClassifyPostsContext) => Promise<void>;
-
-export const createClassifyPostsHandler: ((container: Container) => ClassifyPostsHandler) | null = null;
+export function classificationHandlers(deps: ClassificationWorkerDeps): JobHandlers {
+  const { db, classifier, logger } = deps;
+  return {
+    'classify-posts': async ({ data }) => {
+      const saved = await classifyPosts(db, classifier, data.channelId, data.messageIds);
+      const framed = saved.filter((s) => s.frames.length > 0).length;
+      logger.debug({ channelId: data.channelId, posts: saved.length, framed }, 'classified');
+      // Fewer saved than asked: some posts were edited meanwhile (their own job follows) or deleted.
+      return { classified: saved.length, framed, version: classifier.version };
+    },
+    'classify-backlog': async ({ signal }) => {
+      let total = 0;
+      const batch = deps.backlogBatch ?? 2000;
+      // A few batches per tick, so a large import is worked off without one job running for minutes.
+      for (let i = 0; i < 10 && !signal.aborted; i++) {
+        const n = await classifyBacklog(db, classifier, batch);
+        total += n;
+        if (n < batch) break;
+      }
+      if (total > 0) logger.info({ classified: total }, 'classification backlog');
+      return { classified: total };
+    },
+  };
+}

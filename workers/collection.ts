@@ -8,7 +8,6 @@ import type { Logger } from '../services/log.ts';
 import type { JobHandlers, JobQueue } from '../services/queue/bullmq.ts';
 import { classifyPayloads } from '../services/queue/catalog.ts';
 import { RetryLaterError } from '../services/pacing/retry-later.ts';
-import type { ClassifyPostsHandler } from './classify-posts.ts';
 
 export interface CollectionWorkerDeps {
   db: Db;
@@ -16,8 +15,6 @@ export interface CollectionWorkerDeps {
   source: ChannelSource;
   config: CollectionConfig;
   logger: Logger;
-  /** null until the classifier is wired: classify-posts jobs then wait in their queue. */
-  classifyPosts: ClassifyPostsHandler | null;
 }
 
 const BUSY_RETRY_MS = 20_000;
@@ -68,7 +65,7 @@ export function collectionHandlers(deps: CollectionWorkerDeps): JobHandlers {
     return report;
   }
 
-  const handlers: JobHandlers = {
+  return {
     poll: ({ data, signal }) => poll(data.channelId, signal, true),
     backfill: ({ data, signal }) => poll(data.channelId, signal, false),
     snapshot: async ({ data, signal }) => {
@@ -83,10 +80,5 @@ export function collectionHandlers(deps: CollectionWorkerDeps): JobHandlers {
       return summary(retryIfBusy(await collector.refresh(data.channelId, config.refreshWindowMs, signal)));
     },
   };
-  const classify = deps.classifyPosts;
-  if (classify) {
-    handlers['classify-posts'] = ({ data, signal, attempt }) => classify(data, { signal, attempt });
-  }
-  return handlers;
 }
 

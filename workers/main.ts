@@ -1,16 +1,20 @@
 // The worker process: registers the per-channel schedules from the channels
-// table, runs the collection (and, once wired, classification) workers, keeps
-// the schedules in step with the table, and shuts down gracefully.
+// table and the housekeeping schedules, runs the collection, classification
+// and housekeeping workers, keeps the schedules in step with the table, and
+// shuts down gracefully.
 import type { Container } from '../services/container.ts';
 import type { SourceKind } from '../services/collection/source.ts';
 import { schedulableChannelIds } from '../services/collection/state.ts';
 import { startWorkers } from '../services/queue/bullmq.ts';
-import type { ClassifyPostsHandler } from './classify-posts.ts';
+import { classificationHandlers } from './classify-posts.ts';
 import { collectionHandlers } from './collection.ts';
+import { maintenanceHandlers } from './maintenance.ts';
+
+/** How often the classification backlog is swept and stale rollups recomputed. */
+export const MAINTENANCE_EVERY_MS = 60_000;
 
 export interface WorkerRunOptions {
   stopSignal: AbortSignal;
-  classifyPosts: ClassifyPostsHandler | null;
   /** Called once the workers are running (the CLI prints a line). */
   onReady?: (info: { source: SourceKind; channels: number; queues: string[] }) => void;
   /** How often the schedules are re-read from the channels table. */
@@ -30,15 +34,19 @@ export async function runWorker(container: Container, options: WorkerRunOptions)
     return ids.length;
   };
   const channels = await sync();
+  await queue.syncMaintenanceSchedules(MAINTENANCE_EVERY_MS);
 
   const workers = await startWorkers({
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
     concurrency: every.workerConcurrency,
     logger,
-    handlers: collectionHandlers({ db, queue, source, config: every, logger, classifyPosts: options.classifyPosts }),
+    handlers: {
+      ...collectionHandlers({ db, queue, source, config: every, logger }),
+      ...classificationHandlers({ db, classifier: container.classifier, logger }),
+      ...maintenanceHandlers({ db }),
+    },
   });
-  if (!options.classifyPosts) logger.warn('no classify-posts handler is wired yet: classification jobs wait in their queue');
   options.onReady?.({ source: source.kind, channels, queues: workers.queues });
 
   const timer = setInterval(() => {

@@ -8,6 +8,7 @@ import {
   countPostsNeedingClassification,
   loadPostsToClassify,
   nextPostsNeedingClassification,
+  nextUnclassifiedPosts,
   saveClassifications,
   type FrameTagInput,
   type PostToClassify,
@@ -49,6 +50,18 @@ export async function classifyPosts(
   const posts = await loadPostsToClassify(db, channelId, messageIds);
   const [result] = await classifyAndSave(db, classifier, posts, at);
   return result?.saved ?? [];
+}
+
+/**
+ * Classifies up to `limit` posts that were stored but never classified (or
+ * edited since): the safety net under the classify-posts jobs, for posts
+ * written by `collect --once`, imports, or a process killed between its
+ * commit and its enqueue. Returns how many it classified.
+ */
+export async function classifyBacklog(db: Db, classifier: TextClassifier, limit = 2000): Promise<number> {
+  const posts = await nextUnclassifiedPosts(db, limit);
+  if (posts.length > 0) await classifyAndSave(db, classifier, posts, new Date());
+  return posts.length;
 }
 
 export interface ReclassifyProgress {

@@ -132,6 +132,16 @@ export async function nextPostsNeedingClassification(
   return rows.map((r) => ({ channelId: r.channel_id, messageId: r.message_id, version: r.version, text: r.text }));
 }
 
+/** Posts never classified or edited since (the partial index posts_unclassified_idx holds exactly these). */
+export async function nextUnclassifiedPosts(db: Queryable, limit: number): Promise<PostToClassify[]> {
+  const { rows } = await db.query<{ channel_id: number; message_id: number; version: number; text: string }>(
+    `SELECT channel_id, message_id, version, text FROM posts
+      WHERE classifier_version IS NULL ORDER BY channel_id, message_id LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({ channelId: r.channel_id, messageId: r.message_id, version: r.version, text: r.text }));
+}
+
 export async function countPostsNeedingClassification(db: Queryable, classifierVersion: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM posts WHERE classifier_version IS DISTINCT FROM $1', [classifierVersion]);
   return rows[0]!.n;

@@ -12,6 +12,7 @@ import {
   QUEUES,
   channelSchedules,
   isJobName,
+  maintenanceSchedules,
   jobId,
   scheduleChannel,
   validateJob,
@@ -54,6 +55,8 @@ export interface JobQueue {
    * theirs (idempotent), removes any other channel's.
    */
   syncChannelSchedules(channelIds: readonly number[], every: ScheduleIntervals): Promise<ScheduleSummary>;
+  /** Upserts the deployment-wide housekeeping schedules (idempotent). */
+  syncMaintenanceSchedules(everyMs: number): Promise<void>;
   listSchedules(): Promise<Array<{ id: string; name: string; everyMs: number | null; next: number | null }>>;
   /** Jobs by state, for tests and `channels list`-style reporting. */
   counts(queue: QueueName): Promise<Record<string, number>>;
@@ -102,6 +105,14 @@ export function createJobQueue(connection: QueueConnection): JobQueue {
         }
       }
       return { upserted, removed };
+    },
+
+    async syncMaintenanceSchedules(everyMs) {
+      const q = queueOf(QUEUES.maintain);
+      for (const s of maintenanceSchedules(everyMs)) {
+        // Housekeeping that fails is simply run again at the next tick: no retries pile up.
+        await q.upsertJobScheduler(s.schedulerId, { every: s.everyMs }, { name: s.name, data: {}, opts: { ...DEFAULT_JOB_OPTIONS, attempts: 1 } });
+      }
     },
 
     async listSchedules() {

@@ -7,6 +7,8 @@ export const QUEUES = {
   collect: 'collect',
   /** New and edited posts waiting for the classifier. */
   classify: 'classify',
+  /** Periodic housekeeping: the classification backlog sweep, rollup refresh. */
+  maintain: 'maintain',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -30,8 +32,15 @@ export interface JobCatalog {
   /** Metrics, edits and deletions of recent posts. */
   refresh: ChannelJob;
   'classify-posts': ClassifyPostsJob;
+  /** Classifies posts stored without a classify-posts job (collect --once, imports, a crash before enqueue). */
+  'classify-backlog': EmptyJob;
+  /** Recomputes stale daily rollups. */
+  'refresh-rollups': EmptyJob;
 }
 export type JobName = keyof JobCatalog;
+
+/** Jobs that carry nothing: what to do is in the database. */
+export type EmptyJob = Record<string, never>;
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   poll: QUEUES.collect,
@@ -39,6 +48,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   snapshot: QUEUES.collect,
   refresh: QUEUES.collect,
   'classify-posts': QUEUES.classify,
+  'classify-backlog': QUEUES.maintain,
+  'refresh-rollups': QUEUES.maintain,
 };
 
 export const MAX_CLASSIFY_IDS = 500;
@@ -59,7 +70,16 @@ function channelJob(name: string, data: unknown): ChannelJob {
   return { channelId: d.channelId };
 }
 
+function emptyJob(name: string, data: unknown): EmptyJob {
+  if (typeof data !== 'object' || data === null || Object.keys(data).length !== 0) {
+    throw new JobPayloadError(`${name} carries no payload, got ${JSON.stringify(data)}`);
+  }
+  return {};
+}
+
 export const VALIDATORS: { [N in JobName]: (data: unknown) => JobCatalog[N] } = {
+  'classify-backlog': (d) => emptyJob('classify-backlog', d),
+  'refresh-rollups': (d) => emptyJob('refresh-rollups', d),
   poll: (d) => channelJob('poll', d),
   backfill: (d) => channelJob('backfill', d),
   snapshot: (d) => channelJob('snapshot', d),
@@ -106,6 +126,7 @@ function fnv1a(text: string): string {
  * a backfill slice starts at; the edit version of classified posts).
  */
 export function jobId<N extends JobName>(name: N, data: JobCatalog[N], marker = ''): string {
+  if (name === 'classify-backlog' || name === 'refresh-rollups') return `${name}${marker ? `-${marker}` : ''}`;
   if (name === 'classify-posts') {
     const d = data as ClassifyPostsJob;
     return `classify-posts-${d.channelId}-${d.messageIds[0]}-${d.messageIds[d.messageIds.length - 1]}-${fnv1a(`${d.messageIds.join(',')}|${marker}`)}`;
@@ -147,4 +168,18 @@ export function channelSchedules(channelId: number, every: ScheduleIntervals): C
 export function scheduleChannel(schedulerId: string): number | null {
   const m = /^(?:poll|snapshot|refresh)-(\d+)$/.exec(schedulerId);
   return m ? Number(m[1]) : null;
+}
+
+/** Housekeeping schedules, one of each per deployment (not per channel). */
+export interface MaintenanceSchedule {
+  schedulerId: string;
+  name: 'classify-backlog' | 'refresh-rollups';
+  everyMs: number;
+}
+
+export function maintenanceSchedules(everyMs: number): MaintenanceSchedule[] {
+  return [
+    { schedulerId: 'classify-backlog', name: 'classify-backlog', everyMs },
+    { schedulerId: 'refresh-rollups', name: 'refresh-rollups', everyMs },
+  ];
 }

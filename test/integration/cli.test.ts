@@ -52,6 +52,18 @@ describe('framewatch CLI', () => {
     expect(table.stdout).toMatch(/id:1987654321\s+ru\s+active\s+-\s+11\s+Курский вестник/);
   });
 
+  it('reclassify tags every stored post once, with the classifier version, and then has nothing to do', async () => {
+    const first = await runCli(['reclassify'], { env });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^11 of 11 posts tagged by fw-[\w.-]+ in [\d.]+ s; \d+ channel-days of rollups refreshed\n$/);
+    const again = await runCli(['reclassify'], { env });
+    expect(again.stdout).toMatch(/^0 of 0 posts tagged/);
+    const { rows } = await runOnDatabase(databaseUrl(name), 'SELECT count(DISTINCT classifier_version) AS versions, count(*) FILTER (WHERE on_topic) AS on_topic FROM posts');
+    expect(rows[0]).toMatchObject({ versions: 1 });
+    expect(Number(rows[0]!.on_topic)).toBeGreaterThan(3); // the fixture is mostly about the DPRK troops
+    expect(await runCli(['reclassify', '--batch', '0'], { env })).toMatchObject({ code: 2 });
+  });
+
   it('refuses a truncated export with exit 1 and one line naming the file and the place', async () => {
     const whole = await readFile(FIXTURE);
     const path = join(dir, 'result.json');

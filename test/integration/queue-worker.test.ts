@@ -5,9 +5,9 @@ import { registerChannel } from '../../services/channels/store.ts';
 import { createLogger } from '../../services/log.ts';
 import { RetryLaterError } from '../../services/pacing/retry-later.ts';
 import { createJobQueue, startWorkers, type JobQueue, type RunningWorkers } from '../../services/queue/bullmq.ts';
-import type { ClassifyPostsJob } from '../../services/queue/catalog.ts';
-import type { ClassifyPostsHandler } from '../../workers/classify-posts.ts';
+import { classificationHandlers } from '../../workers/classify-posts.ts';
 import { collectionHandlers } from '../../workers/collection.ts';
+import { keywordClassifier } from '../fakes/keyword-classifier.ts';
 import { schedulableChannelIds, withChannelLease } from '../../services/collection/state.ts';
 import { useTestDatabase } from '../helpers/db-fixture.ts';
 import { REDIS_URL, useRedisPrefix } from '../helpers/redis.ts';
@@ -38,13 +38,16 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function start(source: FakeSource, classifyPosts: ClassifyPostsHandler | null, workerPrefix = prefix): Promise<RunningWorkers> {
+async function start(source: FakeSource, classify: boolean, workerPrefix = prefix): Promise<RunningWorkers> {
   const w = await startWorkers({
     redisUrl: REDIS_URL,
     prefix: workerPrefix,
     concurrency: 2,
     logger,
-    handlers: collectionHandlers({ db: t.db, queue, source, config: collection, logger, classifyPosts }),
+    handlers: {
+      ...collectionHandlers({ db: t.db, queue, source, config: collection, logger }),
+      ...(classify ? classificationHandlers({ db: t.db, classifier: keywordClassifier(), logger }) : {}),
+    },
   });
   running.push(w);
   return w;
@@ -96,7 +99,7 @@ describe('collection worker', () => {
     const channelId = (await registerChannel(t.db, { username: 'flood_channel', audience: 'ru' })).channel.id;
     const source = new FakeSource().addRange(1, 5);
     source.failAt = { request: 1, error: () => new RetryLaterError(600_000, 'FLOOD_WAIT_600') };
-    const w = await start(source, null);
+    const w = await start(source, false);
     const started = Date.now();
     const id = await queue.enqueue('poll', { channelId });
     const delayed = await until('the job to be delayed', async () => (await queue.getJobs('collect', ['delayed'])).find((j) => j.id === id));
@@ -109,19 +112,16 @@ describe('collection worker', () => {
     running.splice(running.indexOf(w), 1);
   });
 
-  it('collects in slices, and every new post flows on to the injected classify-posts handler once', async () => {
+  it('collects in slices, and every new post flows on to classification', async () => {
     const channelId = (await registerChannel(t.db, { username: 'slice_channel', audience: 'ru' })).channel.id;
     const source = new FakeSource().addRange(1, 45);
-    const classified: ClassifyPostsJob[] = [];
-    await start(source, async (job) => {
-      classified.push(job);
-    });
+    await start(source, true);
     await queue.enqueue('poll', { channelId });
-    const ids = await until('all posts classified', async () => {
-      const all = classified.filter((j) => j.channelId === channelId).flatMap((j) => j.messageIds).sort((a, b) => a - b);
-      return all.length >= 45 ? all : null;
+    await until('all posts classified', async () => {
+      const { rows } = await t.db.query<{ n: number }>(
+        "SELECT count(*) AS n FROM posts WHERE channel_id = $1 AND classifier_version = 'kw-1'", [channelId]);
+      return rows[0]!.n >= 45;
     });
-    expect(ids).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
     // pagesPerJob = 1: one page per job, the rest handed to follow-up backfill jobs.
     const { rows } = await t.db.query<{ n: number; done: boolean }>(
       'SELECT (SELECT count(*) FROM posts WHERE channel_id = $1) AS n, backfill_done AS done FROM channels WHERE id = $1', [channelId]);
@@ -133,7 +133,7 @@ describe('collection worker', () => {
   it('delays a snapshot of a channel another job is collecting instead of losing the data point', async () => {
     const channelId = (await registerChannel(t.db, { username: 'busy_channel', audience: 'ru' })).channel.id;
     const source = new FakeSource();
-    await start(source, null);
+    await start(source, false);
     await withChannelLease(t.db, channelId, async () => {
       const id = await queue.enqueue('snapshot', { channelId });
       const delayed = await until('the snapshot to be delayed', async () => (await queue.getJobs('collect', ['delayed'])).find((j) => j.id === id));
@@ -142,14 +142,14 @@ describe('collection worker', () => {
     expect(source.requests).toBe(0);
   });
 
-  it('leaves classify-posts jobs waiting when no classifier is wired', async () => {
+  it('hands stored posts to the classify queue (a collection-only worker leaves them waiting)', async () => {
     const isolated = `${prefix}-noclassify`;
     const q = createJobQueue({ redisUrl: REDIS_URL, prefix: isolated });
     try {
       const channelId = (await registerChannel(t.db, { username: 'unclassified', audience: 'ru' })).channel.id;
       const w = await startWorkers({
         redisUrl: REDIS_URL, prefix: isolated, concurrency: 1, logger,
-        handlers: collectionHandlers({ db: t.db, queue: q, source: new FakeSource().addRange(1, 3), config: collection, logger, classifyPosts: null }),
+        handlers: collectionHandlers({ db: t.db, queue: q, source: new FakeSource().addRange(1, 3), config: collection, logger }),
       });
       expect(w.queues).toEqual(['collect']);
       await q.enqueue('poll', { channelId });
@@ -166,7 +166,7 @@ describe('collection worker', () => {
   it('fails a malformed job at once instead of retrying it', async () => {
     const raw = new Queue('collect', { connection: { url: REDIS_URL }, prefix });
     try {
-      await start(new FakeSource(), null);
+      await start(new FakeSource(), false);
       const job = await raw.add('poll', { channelId: 'seven' }, { jobId: 'malformed-1', attempts: 5 });
       const failed = await until('the job to fail', async () => {
         const j = await raw.getJob(job.id!);

@@ -7,6 +7,7 @@ import { demoCommand } from './demo.ts';
 import { importCommand } from './import.ts';
 import { loginCommand } from './login.ts';
 import { migrateCommand } from './migrate.ts';
+import { reclassifyCommand } from './reclassify.ts';
 import { workerCommand } from './worker.ts';
 
 export const COMMANDS: Command[] = [
@@ -19,7 +20,7 @@ export const COMMANDS: Command[] = [
   loginCommand,
   workerCommand,
   classifyCommand,
-  planned('reclassify', 're-tags stored posts tagged by an older classifier version', 'reclassify', 'issue 4, classifier'),
+  reclassifyCommand,
   planned('api', 'runs the HTTP API', 'api', 'issue 5, analyst API'),
   planned('keys create', 'prints a new API key (stored hashed)', 'keys create --name N --scope read|admin', 'issue 5, analyst API'),
   planned('digest send', 'builds and sends one weekly digest now', 'digest send --email E [--week YYYY-MM-DD]', 'the digest issue'),

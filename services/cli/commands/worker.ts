@@ -1,16 +1,13 @@
-import { createClassifyPostsHandler } from '../../../workers/classify-posts.ts';
 import { runWorker } from '../../../workers/main.ts';
 import type { Command } from '../command.ts';
 
 export const workerCommand: Command = {
   name: 'worker',
-  summary: 'runs the collection workers and their per-channel schedules until SIGTERM/SIGINT',
+  summary: 'runs the collection, classification and housekeeping workers and their schedules until SIGTERM/SIGINT',
   usage: 'worker',
   async run({ io, container, stopSignal }) {
     await runWorker(container, {
       stopSignal,
-      // The classifier integration wires this (workers/classify-posts.ts).
-      classifyPosts: createClassifyPostsHandler ? createClassifyPostsHandler(container) : null,
       onReady: ({ source, channels, queues }) => {
         io.stdout.write(`worker ready: source ${source}, ${channels} channels scheduled, queues ${queues.join(', ')}\n`);
       },
