@@ -1,6 +1,7 @@
 // What a CLI command is, and the small helpers commands share.
 import type { ParseArgsConfig } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
+import { ChannelRefError, parseChannelRef } from '../channels/ref.ts';
 import type { Container } from '../container.ts';
 
 /** Exit 2: the command line itself is wrong. */
@@ -67,4 +68,14 @@ export function planned(name: string, summary: string, usage: string, issue: str
       throw new UsageError(`"${name}" is not built yet (${issue})`);
     },
   };
+}
+
+/** A channel given on the command line (@name or t.me link) as a username; a bad one is a usage error. */
+export function channelArgument(value: string): string {
+  try {
+    return parseChannelRef(value);
+  } catch (err) {
+    if (err instanceof ChannelRefError) throw new UsageError(err.message);
+    throw err;
+  }
 }

@@ -8,6 +8,7 @@ import { classificationHandlers } from '../../workers/classify-posts.ts';
 import { maintenanceHandlers } from '../../workers/maintenance.ts';
 import { keywordClassifier } from '../fakes/keyword-classifier.ts';
 import { useTestDatabase } from '../helpers/db-fixture.ts';
+import { until } from '../helpers/until.ts';
 import { REDIS_URL, useRedisPrefix } from '../helpers/redis.ts';
 
 const t = useTestDatabase();
@@ -31,15 +32,6 @@ afterAll(async () => {
   await queue.close();
 });
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function post(messageId: number, text: string): ChannelPost {
   return {

@@ -10,6 +10,7 @@ import { collectionHandlers } from '../../workers/collection.ts';
 import { keywordClassifier } from '../fakes/keyword-classifier.ts';
 import { schedulableChannelIds, withChannelLease } from '../../services/collection/state.ts';
 import { useTestDatabase } from '../helpers/db-fixture.ts';
+import { until } from '../helpers/until.ts';
 import { REDIS_URL, useRedisPrefix } from '../helpers/redis.ts';
 import { FakeSource } from '../fakes/fake-source.ts';
 
@@ -28,15 +29,6 @@ afterAll(async () => {
   await queue.close();
 });
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function start(source: FakeSource, classify: boolean, workerPrefix = prefix): Promise<RunningWorkers> {
   const w = await startWorkers({

@@ -1,7 +1,6 @@
-import { parseChannelRef, ChannelRefError } from '../../channels/ref.ts';
 import { listChannels, registerChannel } from '../../channels/store.ts';
 import { AUDIENCES, isAudience, type ChannelWithStats } from '../../channels/types.ts';
-import { listOption, stringOption, UsageError, type Command } from '../command.ts';
+import { channelArgument, listOption, stringOption, UsageError, type Command } from '../command.ts';
 
 export const channelsAddCommand: Command = {
   name: 'channels add',
@@ -12,13 +11,7 @@ export const channelsAddCommand: Command = {
   async run({ io, container }, args) {
     const audience = stringOption(args, 'audience');
     if (!isAudience(audience)) throw new UsageError(`--audience must be one of ${AUDIENCES.join(', ')}`);
-    let username: string;
-    try {
-      username = parseChannelRef(args.positionals[0]!);
-    } catch (err) {
-      if (err instanceof ChannelRefError) throw new UsageError(err.message);
-      throw err;
-    }
+    const username = channelArgument(args.positionals[0]!);
     const given = listOption(args, 'label');
     const labels = given.length > 0 ? [...new Set(given.map((l) => l.trim()).filter((l) => l !== ''))] : undefined;
     const { channel, created } = await registerChannel(container.db, { username, audience, ...(labels ? { labels } : {}) });

@@ -2,14 +2,13 @@
 // no worker and no Redis: subscriber count, new posts, backfill to the
 // horizon. New and edited posts keep classified_at NULL, which is how the
 // classifier finds them without a queue.
-import { parseChannelRef, ChannelRefError } from '../../channels/ref.ts';
 import { findChannelByUsername } from '../../channels/store.ts';
 import { createCollector, type CollectReport } from '../../collection/collector.ts';
 import type { SourceKind } from '../../collection/source.ts';
 import { setBackfillUntil } from '../../collection/state.ts';
 import { SourceUnavailableError } from '../../container.ts';
 import { isRetryLater } from '../../pacing/retry-later.ts';
-import { stringOption, UsageError, type Command } from '../command.ts';
+import { channelArgument, stringOption, UsageError, type Command } from '../command.ts';
 
 function parseSince(value: string | undefined): Date | null {
   if (value === undefined) return null;
@@ -51,13 +50,7 @@ export const collectCommand: Command = {
   },
   async run({ io, container, stopSignal }, args) {
     if (!args.values.once) throw new UsageError('only one-shot collection is built in: add --once (the worker collects continuously: "framewatch worker")');
-    let username: string;
-    try {
-      username = parseChannelRef(args.positionals[0]!);
-    } catch (err) {
-      if (err instanceof ChannelRefError) throw new UsageError(err.message);
-      throw err;
-    }
+    const username = channelArgument(args.positionals[0]!);
     const sourceArg = stringOption(args, 'source');
     if (sourceArg !== undefined && sourceArg !== 'web' && sourceArg !== 'mtproto') throw new UsageError('--source must be web or mtproto');
     const maxPagesArg = stringOption(args, 'max-pages');

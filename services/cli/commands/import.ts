@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
-import { ChannelRefError, parseChannelRef } from '../../channels/ref.ts';
 import { AUDIENCES, isAudience } from '../../channels/types.ts';
 import { importTelegramExport } from '../../exports/importer.ts';
-import { stringOption, UsageError, type Command } from '../command.ts';
+import { channelArgument, stringOption, UsageError, type Command } from '../command.ts';
 import { createProgressBar, formatBytes } from '../progress.ts';
 
 export const importCommand: Command = {
@@ -16,14 +15,7 @@ export const importCommand: Command = {
     if (audience !== undefined && !isAudience(audience)) throw new UsageError(`--audience must be one of ${AUDIENCES.join(', ')}`);
     let username: string | undefined;
     const channelRef = stringOption(args, 'channel');
-    if (channelRef !== undefined) {
-      try {
-        username = parseChannelRef(channelRef);
-      } catch (err) {
-        if (err instanceof ChannelRefError) throw new UsageError(err.message);
-        throw err;
-      }
-    }
+    if (channelRef !== undefined) username = channelArgument(channelRef);
     const path = resolve(io.cwd, args.positionals[0]!);
     const bar = createProgressBar(io.stderr, 'importing');
     const started = Date.now();
