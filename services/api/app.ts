@@ -87,7 +87,7 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  await app.register(healthRoutes, { readinessChecks: deps.readinessChecks, registry: metrics.registry });
+  await app.register(healthRoutes, { readinessChecks: deps.readinessChecks, metrics });
   await app.register(
     async (v1) => {
       await protectRoutes(v1, { authenticator: deps.authenticator, rateLimitPerMinute: deps.config.api.rateLimitPerMinute });

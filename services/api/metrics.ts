@@ -1,8 +1,9 @@
 // /metrics: Prometheus text from a registry of this app's own (not the
 // process-global default, so several apps in one test process do not clash).
 // HTTP request durations by route and status are observed on every response;
-// the pipeline gauges are read from the database when scraped, through one
-// shared snapshot so a scrape costs a handful of cheap queries.
+// the pipeline gauges are read from the database when scraped: scrape()
+// loads one snapshot (a handful of cheap queries, in parallel), then the
+// gauges report from it.
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FRAME_IDS } from '../../config/taxonomy.ts';
@@ -22,7 +23,15 @@ interface PipelineSnapshot {
   backlog: { pairs: number; days: number };
 }
 
-export function createMetrics(options: MetricsOptions): { registry: Registry; install(app: FastifyInstance): void } {
+export interface Metrics {
+  registry: Registry;
+  /** Observes every response's duration. */
+  install(app: FastifyInstance): void;
+  /** The Prometheus text exposition, database gauges read now. */
+  scrape(): Promise<string>;
+}
+
+export function createMetrics(options: MetricsOptions): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -40,32 +49,25 @@ export function createMetrics(options: MetricsOptions): { registry: Registry; in
     registers: [registry],
   });
 
-  // One database snapshot per scrape, shared by the gauges below.
-  let snapshot: { at: number; promise: Promise<PipelineSnapshot | null> } | null = null;
-  const pipeline = (): Promise<PipelineSnapshot | null> => {
-    const now = Date.now();
-    if (snapshot && now - snapshot.at < 1000) return snapshot.promise;
-    const promise = (async () => {
-      try {
-        const [lag, classification, backlog] = await Promise.all([collectionLag(options.db), classificationStats(options.db), rollupBacklog(options.db)]);
-        return { lag, classification, backlog };
-      } catch (err) {
-        collectFailures.inc({ source: 'database' });
-        options.onCollectError?.('database', err);
-        return null;
-      }
-    })();
-    snapshot = { at: now, promise };
-    return promise;
+  // The database snapshot of the scrape in progress, shared by the gauges below.
+  let snapshot: PipelineSnapshot | null = null;
+  const loadSnapshot = async (): Promise<PipelineSnapshot | null> => {
+    try {
+      const [lag, classification, backlog] = await Promise.all([collectionLag(options.db), classificationStats(options.db), rollupBacklog(options.db)]);
+      return { lag, classification, backlog };
+    } catch (err) {
+      collectFailures.inc({ source: 'database' });
+      options.onCollectError?.('database', err);
+      return null;
+    }
   };
 
   const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, s: PipelineSnapshot) => void) =>
     new Gauge({
       name, help, labelNames, registers: [registry],
-      async collect() {
+      collect() {
         this.reset();
-        const s = await pipeline();
-        if (s) fill(this, s);
+        if (snapshot) fill(this, snapshot);
       },
     });
 
@@ -108,6 +110,10 @@ export function createMetrics(options: MetricsOptions): { registry: Registry; in
 
   return {
     registry,
+    async scrape() {
+      snapshot = await loadSnapshot();
+      return registry.metrics();
+    },
     install(app) {
       app.addHook('onResponse', async (request, reply) => {
         // The route pattern, never the raw URL: ids must not become label values.

@@ -90,6 +90,11 @@ export class TrendsService {
     private readonly freshness: RollupFreshness,
   ) {}
 
+  /** For other reads of the rollups (channel post counts). */
+  ensureFresh(): Promise<{ upToDate: boolean }> {
+    return this.freshness.ensure();
+  }
+
   async trends(req: TrendRequest): Promise<TrendResult> {
     const { upToDate } = await this.freshness.ensure();
     const buckets = bucketsToRead(req, FRAME_IDS);

@@ -30,7 +30,7 @@ const ChannelJson = Type.Object({
   url: Nullable(Type.String()),
   subscribers: Nullable(Type.Integer()),
   subscribersAt: Nullable(Type.String({ format: 'date-time' })),
-  posts: Type.Integer({ description: 'stored posts, as of the last rollup refresh' }),
+  posts: Type.Integer({ description: 'stored posts (from the rollups, refreshed before answering)' }),
   onTopicPosts: Type.Integer(),
   firstPostDay: Nullable(Type.String({ format: 'date' })),
   lastPostDay: Nullable(Type.String({ format: 'date' })),
@@ -66,7 +66,7 @@ function channelJson(c: ChannelSummary) {
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, { additionalProperties: false });
 const Labels = Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { maxItems: 30, uniqueItems: true });
 
-export const channelRoutes: FastifyPluginAsyncTypebox<{ db: Db; trends: TrendsService }> = async (app, { db }) => {
+export const channelRoutes: FastifyPluginAsyncTypebox<{ db: Db; trends: TrendsService }> = async (app, { db, trends }) => {
   const security = [{ apiKey: [] }];
 
   app.get('/channels', {
@@ -81,6 +81,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ db: Db; trends: TrendsSe
       response: { 200: Type.Object({ items: Type.Array(ChannelJson) }), ...errorResponses(...V1_ERRORS) },
     },
   }, async (request) => {
+    await trends.ensureFresh();
     const items = await listChannelSummaries(db, { audiences: parseList(request.query.audience), statuses: parseList(request.query.status) });
     return { items: items.map(channelJson) };
   });
@@ -124,6 +125,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ db: Db; trends: TrendsSe
       response: { 200: ChannelJson, ...errorResponses(...V1_ERRORS, 404) },
     },
   }, async (request) => {
+    await trends.ensureFresh();
     const channel = await getChannelSummary(db, request.params.id);
     if (!channel) throw notFound(`channel ${request.params.id}`);
     return channelJson(channel);

@@ -1,15 +1,15 @@
 // Open operational routes: liveness, readiness (every dependency answers),
 // Prometheus metrics. No key: load balancers and scrapers call them.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Registry } from 'prom-client';
 import type { ReadinessCheck } from '../../monitoring/ports.ts';
+import type { Metrics } from '../metrics.ts';
 import { runReadinessChecks } from '../../monitoring/readiness.ts';
 
 const Checks = Type.Record(Type.String(), Type.Object({ ok: Type.Boolean(), ms: Type.Number(), error: Type.Optional(Type.String()) }));
 
 export const READY_TIMEOUT_MS = 2000;
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ readinessChecks: readonly ReadinessCheck[]; registry: Registry }> = async (app, opts) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ readinessChecks: readonly ReadinessCheck[]; metrics: Metrics }> = async (app, opts) => {
   app.get('/health', {
     logLevel: 'warn',
     schema: {
@@ -43,7 +43,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ readinessChecks: readonly
     logLevel: 'warn',
     schema: { tags: ['operations'], summary: 'Prometheus metrics', response: { 200: Type.String() } },
   }, async (_request, reply) => {
-    const body = await opts.registry.metrics();
-    return reply.type(opts.registry.contentType).send(body);
+    const body = await opts.metrics.scrape();
+    return reply.type(opts.metrics.registry.contentType).send(body);
   });
 };

@@ -117,7 +117,8 @@ const CSV_HEADER = ['channel_id', 'channel', 'audience', 'message_id', 'posted_a
 
 function csvRow(p: PostListItem): unknown[] {
   return [
-    p.channelId, p.channelUsername ? `@${p.channelUsername}` : p.channelTitle, p.audience, p.messageId, p.postedAt,
+    // The username without "@": a cell starting with "@" would be defused as a formula.
+    p.channelId, p.channelUsername ?? p.channelTitle, p.audience, p.messageId, p.postedAt,
     p.channelUsername ? `https://t.me/${p.channelUsername}/${p.messageId}` : null, p.views, p.forwards, p.onTopic,
     p.frames.map((f) => f.frame).join(';'), p.deletedAt !== null, p.editedAt, p.fwdFromName ?? p.fwdFromTelegramId, p.text,
   ];
