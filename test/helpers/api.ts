@@ -25,8 +25,8 @@ export const READY: ReadinessCheck[] = [
 
 export interface BuildOptions {
   env?: Record<string, string>;
-  /** Default: fakes that always pass. */
-  readinessChecks?: readonly ReadinessCheck[];
+  /** Default: fakes that always pass; 'container' for the real PostgreSQL and Redis checks. */
+  readinessChecks?: readonly ReadinessCheck[] | 'container';
   queueStats?: QueueStats | null;
   /** A database other than the file's (e.g. one that is down). */
   db?: Db;
@@ -38,7 +38,7 @@ export async function buildTestApi(databaseUrl: string, db: Db, options: BuildOp
   const container = createContainer(config, {
     logger: createLogger('silent', { pretty: false }),
     db: options.db ?? db,
-    readinessChecks: options.readinessChecks ?? READY,
+    ...(options.readinessChecks === 'container' ? {} : { readinessChecks: options.readinessChecks ?? READY }),
     queueStats: options.queueStats ?? null,
   });
   const app = await buildApp(container);
