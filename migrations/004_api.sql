@@ -136,6 +136,11 @@ SELECT r.day, COALESCE(c.audience, 'unassigned'), r.bucket, sum(r.posts), sum(r.
   FROM daily_rollups r JOIN channels c ON c.id = r.channel_id
  GROUP BY 1, 2, 3;
 
+-- Who amplifies whom over a time range (GET /v1/graph/forwards) reads only
+-- forwarded posts (~5-10% of all) instead of every post of the range.
+CREATE INDEX posts_forwards_time_idx ON posts (posted_at)
+  WHERE fwd_from_telegram_id IS NOT NULL OR fwd_from_name IS NOT NULL;
+
 -- Full-text search over posts.text for Russian, Ukrainian and English
 -- (docs/search.md). PostgreSQL has no Ukrainian stemmer, so each post is
 -- indexed twice: 'simple' lexemes (every word form exactly as written,

@@ -3,9 +3,9 @@
 // (or, for web-preview forwards that carry only a name, its @username) is
 // ours; otherwise it appears by Telegram id or by the name the source showed.
 //
-// This reads posts (there is no rollup of forwards): the partial index on
-// fwd_from_telegram_id and the time index keep it to the forwarded posts of
-// the range. docs/api.md gives its cost.
+// This reads posts (there is no rollup of forwards): the partial index
+// posts_forwards_time_idx keeps it to the forwarded posts of the range.
+// docs/api.md gives its cost.
 import type { Queryable } from '../db/db.ts';
 
 export interface ForwardFilters {
@@ -62,24 +62,31 @@ export async function forwardGraph(db: Queryable, f: ForwardFilters): Promise<{ 
   }
   const minPosts = add(f.minPosts);
   const limit = add(f.limit);
+  // Grouped first (one row per forwarding channel and origin as the source
+  // named it), then origins mapped to monitored channels: one lookup per
+  // group, not per post. A channel named both by id and by @name (two
+  // sources) folds into one edge in the second grouping.
   const { rows } = await db.query<EdgeRow>(
-    `WITH fwd AS (
-       SELECT p.channel_id, p.posted_at, p.fwd_from_telegram_id, p.fwd_from_name,
-              COALESCE((SELECT o.id FROM channels o WHERE o.telegram_id = p.fwd_from_telegram_id),
-                       CASE WHEN p.fwd_from_telegram_id IS NULL AND p.fwd_from_name LIKE '@%'
-                            THEN (SELECT o.id FROM channels o WHERE o.username = lower(substr(p.fwd_from_name, 2))) END) AS origin_channel_id
+    `WITH g AS (
+       SELECT p.channel_id, p.fwd_from_telegram_id AS tg,
+              CASE WHEN p.fwd_from_telegram_id IS NULL THEN p.fwd_from_name END AS shown,
+              max(p.fwd_from_name) AS name, count(*) AS posts, min(p.posted_at) AS first_at, max(p.posted_at) AS last_at
          FROM posts p
         WHERE ${where.join(' AND ')}
+        GROUP BY 1, 2, 3
+     ), m AS (
+       SELECT g.*, COALESCE(by_id.id, by_name.id) AS origin
+         FROM g
+         LEFT JOIN channels by_id ON by_id.telegram_id = g.tg
+         LEFT JOIN channels by_name ON g.tg IS NULL AND g.shown LIKE '@%' AND by_name.username = lower(substr(g.shown, 2))
      )
-     SELECT channel_id AS "toChannelId", origin_channel_id AS "originChannelId",
-            CASE WHEN origin_channel_id IS NULL THEN fwd_from_telegram_id END AS "originTelegramId",
-            max(fwd_from_name) AS "originName", count(*)::bigint AS posts, min(posted_at) AS "firstAt", max(posted_at) AS "lastAt"
-       FROM fwd
-      WHERE origin_channel_id IS DISTINCT FROM channel_id
-      GROUP BY channel_id, origin_channel_id,
-               CASE WHEN origin_channel_id IS NULL THEN fwd_from_telegram_id END,
-               CASE WHEN origin_channel_id IS NULL AND fwd_from_telegram_id IS NULL THEN fwd_from_name END
-     HAVING count(*) >= ${minPosts}
+     SELECT channel_id AS "toChannelId", origin AS "originChannelId",
+            CASE WHEN origin IS NULL THEN tg END AS "originTelegramId",
+            max(name) AS "originName", sum(posts)::bigint AS posts, min(first_at) AS "firstAt", max(last_at) AS "lastAt"
+       FROM m
+      WHERE origin IS DISTINCT FROM channel_id
+      GROUP BY channel_id, origin, CASE WHEN origin IS NULL THEN tg END, CASE WHEN origin IS NULL AND tg IS NULL THEN shown END
+     HAVING sum(posts) >= ${minPosts}
       ORDER BY posts DESC, "toChannelId", "originChannelId", "originTelegramId", "originName"
       LIMIT ${limit}`,
     params,
