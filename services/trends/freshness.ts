@@ -56,7 +56,7 @@ export class RollupFreshness {
     );
     if (!rows[0]!.pairs && !rows[0]!.days) return { upToDate: true };
     const pairLimit = this.options.pairLimit;
-    const dayLimit = this.options.dayLimit ?? 100;
+    const dayLimit = this.options.dayLimit ?? 60;
     const pairs = rows[0]!.pairs ? await refreshRollups(this.db, pairLimit) : 0;
     const days = await refreshAudienceRollups(this.db, dayLimit);
     return { upToDate: pairs < pairLimit && days < dayLimit };
