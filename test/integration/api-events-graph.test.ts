@@ -6,6 +6,7 @@ import { saveClassifications } from '../../services/classification/store.ts';
 import { upsertPosts } from '../../services/posts/store.ts';
 import type { ChannelPost, ForwardedFrom } from '../../services/posts/types.ts';
 import { addDays } from '../../services/trends/days.ts';
+import { refreshAllRollups } from '../../services/trends/rollups.ts';
 import { useTestApi } from '../helpers/api.ts';
 
 const api = useTestApi();
@@ -71,6 +72,8 @@ beforeAll(async () => {
   for (let w = 9; w <= 10; w++) for (let i = 0; i < 5; i++) fresh.push({ day: week(w, i), onTopic: true, frames: ['kidnapping'] });
   fresh.push({ day: week(10, 2), onTopic: false, forwardedFrom: { telegramId: 1_800_000_000 + ids.events_ru!, messageId: 1, name: 'Events RU' } });
   await write('events_new', fresh);
+  // Eleven weeks written at once: more stale audience days than one request recomputes.
+  await refreshAllRollups(api.db);
 });
 
 interface ApiEvent {
@@ -87,7 +90,8 @@ describe('events', () => {
   const window = `from=${week(8)}&to=${week(11)}`;
 
   it('finds the spike, the first appearances and the silent channel', async () => {
-    const { events } = (await api.get(`/v1/events?${window}`)) as { events: ApiEvent[] };
+    const { events, upToDate } = (await api.get(`/v1/events?${window}`)) as { events: ApiEvent[]; upToDate: boolean };
+    expect(upToDate).toBe(true);
     const brief = events.map((e) => `${e.type} ${e.at} ${e.scope}:${e.channel?.label ?? e.audience ?? ''} ${e.frame ?? ''}`.trim());
     expect(brief).toEqual(expect.arrayContaining([
       `frame.spike ${week(10)} audience:ru denial`,

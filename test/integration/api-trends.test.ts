@@ -3,10 +3,13 @@
 // sums computed straight from posts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FRAME_IDS } from '../../config/taxonomy.ts';
+import { saveClassifications } from '../../services/classification/store.ts';
+import { upsertPosts } from '../../services/posts/store.ts';
+import { refreshAllRollups } from '../../services/trends/rollups.ts';
 import { periodStart, type TrendBucket } from '../../services/trends/days.ts';
 import { compareAudiences, type AudienceTotals } from '../../services/trends/divergence.ts';
 import { bucketsToRead, buildSeries, type TrendSpec } from '../../services/trends/series.ts';
-import { useTestApi } from '../helpers/api.ts';
+import { buildTestApi, useTestApi } from '../helpers/api.ts';
 import { CORPUS_FROM, CORPUS_TO, seedCorpus, type Corpus } from '../helpers/corpus.ts';
 import { directCells } from '../helpers/direct-trends.ts';
 
@@ -14,8 +17,11 @@ const api = useTestApi();
 let corpus: Corpus;
 
 beforeAll(async () => {
-  // No refreshAllRollups here: every trends request must bring the rollups up to date itself.
   corpus = await seedCorpus(api.db);
+  // A bulk load leaves more stale rollups than one request recomputes; the
+  // workers refresh after one, as here. That requests recompute what writers
+  // leave stale is tested below (a new post, a re-tag, a backlog).
+  await refreshAllRollups(api.db);
 });
 
 interface PostItem {
@@ -174,6 +180,18 @@ describe('shares', () => {
     expect(trend.series.some((s: { points: Array<{ value: number }> }) => s.points.some((p) => p.value > 0 && p.value < 1))).toBe(true);
   });
 
+  it('lie in [0, 1] for every frame, weight and grouping', async () => {
+    for (const weight of ['none', 'views', 'subscribers']) {
+      for (const groupBy of ['audience', 'channel', 'frame']) {
+        const trend = await api.get(`/v1/trends?metric=share&weight=${weight}&groupBy=${groupBy}&bucket=day&from=${CORPUS_FROM}&to=${CORPUS_TO}`);
+        const values = trend.series.flatMap((s: { points: Array<{ value: number }> }) => s.points.map((p) => p.value));
+        expect(values.length).toBeGreaterThan(80);
+        expect(values.every((v: number) => v >= 0 && v <= 1), `${weight} ${groupBy}`).toBe(true);
+        expect(values.some((v: number) => v > 0)).toBe(true);
+      }
+    }
+  });
+
   it('weighted by subscribers leave out channels with no snapshot', async () => {
     // The unassigned channel has no subscriber snapshot: weight 0 everywhere.
     const trend = await api.get(`/v1/trends?metric=share&weight=subscribers&groupBy=audience&frame=denial&from=${CORPUS_FROM}&to=${CORPUS_TO}`);
@@ -232,5 +250,32 @@ describe('audience comparison', () => {
     const res = await api.get(`/v1/audiences/compare?from=${CORPUS_FROM}&to=${CORPUS_TO}&audience=ru,ua`);
     expect(res.audiences.map((a: { audience: string }) => a.audience)).toEqual(['ru', 'ua']);
     expect(res.pairs.map((p: { a: string; b: string }) => `${p.a}-${p.b}`)).toEqual(['ru-ua']);
+  });
+});
+
+describe('a rollup backlog larger than one request may recompute', () => {
+  it('is worked off over several requests, each saying whether it is complete', async () => {
+    const limited = await buildTestApi(api.url, api.db, { env: { API_ROLLUP_REFRESH_LIMIT: '2' } });
+    try {
+      const west = corpus.byName.corpus_west_one!;
+      const days = ['2025-03-02', '2025-03-03', '2025-03-04', '2025-03-05', '2025-03-06'];
+      await api.db.transaction(async (tx) => {
+        await upsertPosts(tx, west.id, days.map((d, i) => ({
+          messageId: 9100 + i, postedAt: new Date(`${d}T12:00:00Z`), text: 'backlog', entities: null, views: 1, forwards: null,
+          replies: null, reactions: null, editedAt: null, forwardedFrom: null, mediaKind: null, groupedId: null,
+        })), { source: 'web', seenAt: new Date() });
+        await saveClassifications(tx, west.id, 'corpus-1', days.map((_, i) => ({ messageId: 9100 + i, version: 1, lang: 'en', onTopic: true, frames: [] })), new Date());
+      });
+      const url = `/v1/trends?metric=posts&channel=${west.id}&bucket=month&from=2025-03-01&to=2025-04-01`;
+      const ask = async () => (await limited.app.inject({ url, headers: { authorization: `Bearer ${api.readKey}` } })).json();
+      const answers = [await ask(), await ask(), await ask(), await ask()];
+      expect(answers.map((a) => a.upToDate)).toEqual([false, false, true, true]);
+      const posts = await allPosts(`channel=${west.id}&from=2025-03-01&to=2025-04-01`);
+      expect(answers[3].series[0].points[0].posts).toBe(posts.length);
+      expect(answers[0].series[0].points[0].posts).toBeLessThan(posts.length);
+    } finally {
+      await limited.app.close();
+      await limited.container.close();
+    }
   });
 });
