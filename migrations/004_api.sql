@@ -98,8 +98,11 @@ CREATE TRIGGER channels_deleted BEFORE DELETE ON channels
   FOR EACH ROW EXECUTE FUNCTION mark_deleted_channel_days_dirty();
 
 -- A snapshot added, changed or removed at time T can change the nearest
--- snapshot only of days whose noon lies between the neighbouring snapshots
--- before and after T: usually today alone for a collector's new snapshot.
+-- snapshot only of days whose noon lies strictly between the neighbouring
+-- snapshots before and after T: noon(D) > prev  <=>  D >= date(prev - 12 h) + 1,
+-- and noon(D) < next  =>  D <= date(next - 12 h). A collector's new snapshot
+-- (no next) marks today at most, and nothing when taken after noon with an
+-- earlier one from the same afternoon.
 CREATE FUNCTION mark_subscriber_days_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   r record;
@@ -109,9 +112,9 @@ BEGIN
   FOR r IN SELECT * FROM (VALUES (CASE WHEN TG_OP <> 'INSERT' THEN OLD.channel_id END, CASE WHEN TG_OP <> 'INSERT' THEN OLD.observed_at END),
                                  (CASE WHEN TG_OP <> 'DELETE' THEN NEW.channel_id END, CASE WHEN TG_OP <> 'DELETE' THEN NEW.observed_at END)) v(channel_id, at)
            WHERE v.channel_id IS NOT NULL LOOP
-    SELECT (max(observed_at) AT TIME ZONE 'UTC')::date - 1 INTO lo FROM subscriber_snapshots
+    SELECT ((max(observed_at) - interval '12 hours') AT TIME ZONE 'UTC')::date + 1 INTO lo FROM subscriber_snapshots
      WHERE channel_id = r.channel_id AND observed_at < r.at;
-    SELECT (min(observed_at) AT TIME ZONE 'UTC')::date + 1 INTO hi FROM subscriber_snapshots
+    SELECT ((min(observed_at) - interval '12 hours') AT TIME ZONE 'UTC')::date INTO hi FROM subscriber_snapshots
      WHERE channel_id = r.channel_id AND observed_at > r.at;
     INSERT INTO rollup_dirty (channel_id, day)
     SELECT channel_id, day FROM daily_rollups

@@ -90,7 +90,57 @@ describe('subscriber weights', () => {
   });
 });
 
-// The channel of the test above is in 'monitor'; this one leaves that audience out.
+describe('marking days stale on a new snapshot', () => {
+  it('marks only the days whose nearest snapshot can change', async () => {
+    const id = await channel('marking_one', 'monitor');
+    await store(id, [post(1, '2025-03-01T10:00:00Z'), post(2, '2025-03-02T10:00:00Z'), post(3, '2025-03-03T10:00:00Z')]);
+    await snapshot(id, '2025-02-20T00:00:00Z', 10);
+    await refreshAllRollups(t.db);
+    const dirty = async () => (await t.db.query<{ day: string }>('SELECT day::text FROM rollup_dirty WHERE channel_id = $1 ORDER BY day', [id])).rows.map((r) => r.day);
+    // Mar 2 at 09:00: noon of Mar 2 and Mar 3 is now nearer to it than to Feb 20; Mar 1 noon too.
+    await snapshot(id, '2025-03-02T09:00:00Z', 20);
+    expect(await dirty()).toEqual(['2025-03-01', '2025-03-02', '2025-03-03']);
+    await refreshAllRollups(t.db);
+    // Mar 2 at 15:00, after the 09:00 one: Mar 2 noon lies between them (it stays with 09:00 on the tie), Mar 3 noon moves.
+    await snapshot(id, '2025-03-02T15:00:00Z', 30);
+    expect(await dirty()).toEqual(['2025-03-02', '2025-03-03']);
+    await refreshAllRollups(t.db);
+    expect(await weights(id)).toEqual({ '2025-03-01': 20, '2025-03-02': 20, '2025-03-03': 30 });
+    // A collector's afternoon snapshots: the first one after noon takes today, the next one marks nothing.
+    await snapshot(id, '2025-03-03T13:00:00Z', 40);
+    expect(await dirty()).toEqual(['2025-03-03']);
+    await refreshAllRollups(t.db);
+    await snapshot(id, '2025-03-03T16:00:00Z', 50);
+    expect(await dirty()).toEqual([]);
+    expect(await weights(id)).toEqual({ '2025-03-01': 20, '2025-03-02': 20, '2025-03-03': 40 });
+  });
+
+  it('keeps every day\'s weight equal to its nearest snapshot, whatever order snapshots arrive in', async () => {
+    const id = await channel('marking_random', 'monitor');
+    const days = Array.from({ length: 30 }, (_, i) => new Date(Date.UTC(2025, 4, 1 + i, 8)).toISOString());
+    await store(id, days.map((d, i) => post(i + 1, d)));
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 25; i++) {
+      const at = new Date(Date.UTC(2025, 3, 25) + Math.floor(rand() * 40 * 86_400_000)).toISOString();
+      await t.db.query(
+        "INSERT INTO subscriber_snapshots (channel_id, observed_at, subscribers, source) VALUES ($1, $2, $3, 'manual') ON CONFLICT DO NOTHING",
+        [id, at, 1000 + i],
+      );
+      if (i % 3 === 2) {
+        await refreshAllRollups(t.db);
+        const { rows } = await t.db.query<{ day: string; stored: number | null; nearest: number | null }>(
+          "SELECT day::text, subscribers AS stored, nearest_subscribers(channel_id, day) AS nearest FROM daily_rollups WHERE channel_id = $1 AND bucket = '_all'",
+          [id],
+        );
+        expect(rows).toHaveLength(30);
+        expect(rows.filter((r) => r.stored !== r.nearest), `after ${i + 1} snapshots`).toEqual([]);
+      }
+    }
+  });
+});
+
+// The channels of the tests above are in 'monitor'; this one leaves that audience out.
 describe('audience rollups', () => {
   it('equal the channel rollups summed by audience, through new posts, re-tags, audience changes and deletions', async () => {
     const a = await channel('level_a', 'ru');
