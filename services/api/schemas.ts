@@ -1,6 +1,6 @@
 // TypeBox schemas shared by the routes, and the parsing of parameters that a
 // JSON schema cannot check alone (real calendar dates, ranges, lists).
-import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
+import { Type, type TSchema } from '@fastify/type-provider-typebox';
 import { FRAME_IDS } from '../../config/taxonomy.ts';
 import { AUDIENCES } from '../channels/types.ts';
 import { badParameter } from './errors.ts';
@@ -39,7 +39,6 @@ export const Instant = Type.String({
   pattern: DATE_OR_TIME,
   description: 'a date (YYYY-MM-DD, midnight UTC) or an ISO 8601 date-time',
 });
-export const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a date (YYYY-MM-DD, UTC)' });
 
 export const AudienceList = Type.String({
   pattern: `^(?:${AUDIENCES.join('|')})(?:,(?:${AUDIENCES.join('|')}))*$`,
@@ -50,7 +49,6 @@ export const ChannelList = Type.String({
   pattern: '^(?:\\d{1,15}|@?[A-Za-z][A-Za-z0-9_]{3,31})(?:,(?:\\d{1,15}|@?[A-Za-z][A-Za-z0-9_]{3,31}))*$',
   description: 'one or more channel ids or @usernames, comma-separated',
 });
-export const BooleanParam = Type.Boolean();
 
 export function parseList(value: string | undefined): string[] | null {
   if (value === undefined) return null;
@@ -96,5 +94,3 @@ export function parseDayRange(query: { from?: string; to?: string }, today: stri
   if (span > 3700) throw badParameter('from', `the range may span at most ten years (got ${span} days)`);
   return { from, to };
 }
-
-export type StaticOf<T extends TSchema> = Static<T>;

@@ -18,11 +18,6 @@ export function addDays(day: string, n: number): string {
   return msToDay(dayToMs(day) + n * DAY_MS);
 }
 
-/** Whole days from a to b (b - a). */
-export function daysBetween(a: string, b: string): number {
-  return Math.round((dayToMs(b) - dayToMs(a)) / DAY_MS);
-}
-
 /** The first day of the bucket that contains `day`. */
 export function periodStart(day: string, bucket: TrendBucket): string {
   if (bucket === 'day') return day;
