@@ -61,7 +61,16 @@ export interface Config {
   collection: CollectionConfig;
   smtp: { url: string; from: string } | null;
   adminKey: string | null;
+  /** The analyst API's limits (docs/api.md). */
+  api: ApiLimits;
   logLevel: LogLevel;
+}
+
+export interface ApiLimits {
+  /** Requests per minute each API key may make (counted in process). */
+  rateLimitPerMinute: number;
+  /** Stale (channel, day) rollup pairs one trends request may recompute before answering. */
+  rollupRefreshLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -228,6 +237,21 @@ export function loadConfig(env: Env): Config {
     problems.push('FRAMEWATCH_ADMIN_KEY must be at least 16 characters');
   }
 
+  const positiveInt = (name: string, fallback: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < 1 || n > max) {
+      problems.push(`${name} must be an integer from 1 to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const api: ApiLimits = {
+    rateLimitPerMinute: positiveInt('API_RATE_LIMIT', 600, 1_000_000_000),
+    rollupRefreshLimit: positiveInt('API_ROLLUP_REFRESH_LIMIT', 500, 100_000),
+  };
+
   const logLevel = (read('LOG_LEVEL') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
@@ -244,6 +268,7 @@ export function loadConfig(env: Env): Config {
     collection,
     smtp,
     adminKey,
+    api,
     logLevel,
   };
 }

@@ -6,12 +6,19 @@ import type { Config } from '../config/env.ts';
 import { createClassifier, type ExplainingClassifier } from './classifier/index.ts';
 import type { ChannelSource, SourceKind } from './collection/source.ts';
 import { createDb, type Db } from './db/db.ts';
+import { Authenticator } from './keys/authenticator.ts';
 import { createLogger, type Logger } from './log.ts';
+import type { QueueStats, ReadinessCheck } from './monitoring/ports.ts';
+import { postgresReadiness } from './monitoring/readiness.ts';
 import { createPacer, systemClock, type Clock, type Pacer } from './pacing/pacer.ts';
 import { createJobQueue, type JobQueue } from './queue/bullmq.ts';
+import { QUEUES } from './queue/catalog.ts';
+import { createRedisPing } from './queue/redis-ping.ts';
 import { accountKey } from './telegram/accounts.ts';
 import { createGramjsClient, type MtprotoClient } from './telegram/client.ts';
 import { createMtprotoSource } from './telegram/source.ts';
+import { RollupFreshness } from './trends/freshness.ts';
+import { TrendsService } from './trends/service.ts';
 import { createHttpFetcher, type HttpFetcher } from './web-preview/http.ts';
 import { createWebPreviewSource } from './web-preview/source.ts';
 
@@ -29,6 +36,12 @@ export interface Container {
   readonly classifier: ExplainingClassifier;
   /** The collection source: MTProto when credentials are configured, else the web preview; or the one asked for. */
   collectionSource(kind?: SourceKind): ChannelSource;
+  /** What GET /ready checks: PostgreSQL and Redis. */
+  readonly readinessChecks: readonly ReadinessCheck[];
+  /** Queue depths for /metrics, read from BullMQ. */
+  readonly queueStats: QueueStats | null;
+  readonly trends: TrendsService;
+  readonly authenticator: Authenticator;
   close(): Promise<void>;
 }
 
@@ -41,6 +54,22 @@ export interface ContainerOverrides {
   httpFetcher?: HttpFetcher;
   /** Builds the MTProto client of one session (tests pass fakes). */
   mtprotoClient?: (session: string) => MtprotoClient;
+  readinessChecks?: readonly ReadinessCheck[];
+  /** null: /metrics without queue depths (tests that run no Redis). */
+  queueStats?: QueueStats | null;
+}
+
+/** BullMQ's job counts of every queue, as the API's metrics port wants them. */
+function bullmqQueueStats(queue: () => JobQueue): QueueStats {
+  return {
+    async depths() {
+      const out = [];
+      for (const name of Object.values(QUEUES)) {
+        for (const [state, count] of Object.entries(await queue().counts(name))) out.push({ queue: name, state, count });
+      }
+      return out;
+    },
+  };
 }
 
 export function createContainer(config: Config, overrides: ContainerOverrides = {}): Container {
@@ -49,6 +78,9 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   let db = overrides.db;
   let queue = overrides.queue;
   let classifier = overrides.classifier;
+  let readinessChecks = overrides.readinessChecks;
+  let trends: TrendsService | undefined;
+  let authenticator: Authenticator | undefined;
   const clock = overrides.clock ?? systemClock;
   const sources = new Map<SourceKind, ChannelSource>();
   // Pacers live as long as the process: every job of one account shares its bucket.
@@ -79,7 +111,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     return createMtprotoSource({ accounts, resolvePacer: createPacer(rates.resolveRate, clock, 'username resolutions'), clock });
   }
 
-  return {
+  const container: Container = {
     config,
     get logger() {
       logger ??= createLogger(config.logLevel);
@@ -114,10 +146,31 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       }
       return source;
     },
+    get readinessChecks() {
+      if (!readinessChecks) {
+        const redis = createRedisPing(config.redisUrl);
+        closers.push(() => redis.close());
+        readinessChecks = [postgresReadiness(container.db), { name: 'redis', check: () => redis.ping() }];
+      }
+      return readinessChecks;
+    },
+    queueStats: overrides.queueStats === undefined ? bullmqQueueStats(() => container.queue) : overrides.queueStats,
+    get trends() {
+      trends ??= new TrendsService(container.db, new RollupFreshness(container.db, { pairLimit: config.api.rollupRefreshLimit }));
+      return trends;
+    },
+    get authenticator() {
+      authenticator ??= new Authenticator(container.db, {
+        bootstrapKey: config.adminKey,
+        onTouchError: (err) => container.logger.warn({ err }, 'could not record API key use'),
+      });
+      return authenticator;
+    },
     async close() {
       // Reverse order of creation: consumers before what they consume.
       for (const close of closers.reverse()) await close();
       closers.length = 0;
     },
   };
+  return container;
 }

@@ -1,19 +1,26 @@
 // Housekeeping jobs.
 import type { Db } from '../services/db/db.ts';
 import type { JobHandlers } from '../services/queue/bullmq.ts';
-import { refreshRollups } from '../services/trends/rollups.ts';
+import { refreshAudienceRollups, refreshRollups } from '../services/trends/rollups.ts';
 
 export function maintenanceHandlers(deps: { db: Db }): JobHandlers {
   return {
-    // Recompute stale (channel, day) rollups; bounded per run so one tick never runs long.
+    // Recompute stale rollups, both levels (channel-days first: they mark the audience days).
+    // Bounded per run so one tick never runs long; the next tick takes the rest.
     'refresh-rollups': async ({ signal }) => {
-      let total = 0;
+      let pairs = 0;
       for (let i = 0; i < 20 && !signal.aborted; i++) {
         const n = await refreshRollups(deps.db, 2000);
-        total += n;
+        pairs += n;
         if (n < 2000) break;
       }
-      return { refreshed: total };
+      let days = 0;
+      for (let i = 0; i < 10 && !signal.aborted; i++) {
+        const n = await refreshAudienceRollups(deps.db, 366);
+        days += n;
+        if (n < 366) break;
+      }
+      return { pairs, days };
     },
   };
 }

@@ -112,3 +112,17 @@ export async function runOnDatabase(connectionString: string, sql: string, param
 export function sqlState(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
 }
+
+// SQLSTATE classes and socket errors that mean "the database is not there
+// right now", as opposed to a wrong query: connection exceptions (08),
+// operator intervention (57P0x: shutdown, cannot connect now), too many
+// connections (53300), and pg's own pool and socket failures.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', '53300', '57P01', '57P02', '57P03']);
+
+/** True when the error says the database cannot be reached, not that a query is wrong. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = sqlState(err);
+  if (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  const message = err instanceof Error ? err.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated|connection (?:is )?closed/i.test(message);
+}

@@ -71,10 +71,12 @@ describe('classification and housekeeping workers', () => {
     await until('rollups refreshed', async () => {
       await queue.enqueue('refresh-rollups', {}, { marker: String(Date.now()) });
       await new Promise((r) => setTimeout(r, 200));
-      const { rows } = await t.db.query<{ dirty: number; frames: number }>(
-        "SELECT (SELECT count(*) FROM rollup_dirty) AS dirty, (SELECT coalesce(sum(posts), 0) FROM daily_rollups WHERE bucket = 'cannon_fodder') AS frames",
+      const { rows } = await t.db.query<{ dirty: number; frames: number; audience_frames: number }>(
+        `SELECT (SELECT count(*) FROM rollup_dirty) + (SELECT count(*) FROM audience_rollup_dirty) AS dirty,
+                (SELECT coalesce(sum(posts), 0) FROM daily_rollups WHERE bucket = 'cannon_fodder') AS frames,
+                (SELECT coalesce(sum(posts), 0) FROM audience_rollups WHERE bucket = 'cannon_fodder' AND audience = 'ua') AS audience_frames`,
       );
-      return rows[0]!.dirty === 0 && rows[0]!.frames === 20;
+      return rows[0]!.dirty === 0 && rows[0]!.frames === 20 && rows[0]!.audience_frames === 20;
     });
   });
 

@@ -82,7 +82,8 @@ describe('framewatch CLI', () => {
     [['import'], /wrong number of arguments/],
     [['import', 'x.json', '--audiance', 'ru'], /Unknown option '--audiance'/],
     [['frobnicate'], /unknown command "frobnicate"/],
-    [['api'], /"api" is not built yet/],
+    [['keys', 'create', '--name', 'analyst'], /--scope must be one of read, admin/],
+    [['keys', 'revoke', 'first'], /the key id must be a number/],
   ])('exits 2 on a usage error: %j', async (args, message) => {
     const result = await runCli(args, { env });
     expect(result.code).toBe(2);

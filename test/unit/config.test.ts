@@ -63,6 +63,15 @@ describe('loadConfig', () => {
     expect(problemsOf({ FRAMEWATCH_ADMIN_KEY: 'short' })).toEqual(['FRAMEWATCH_ADMIN_KEY must be at least 16 characters']);
   });
 
+  it('reads the API limits, with defaults, and names a bad one', () => {
+    expect(loadConfig({}).api).toEqual({ rateLimitPerMinute: 600, rollupRefreshLimit: 500 });
+    expect(loadConfig({ API_RATE_LIMIT: '30', API_ROLLUP_REFRESH_LIMIT: '2000' }).api).toEqual({ rateLimitPerMinute: 30, rollupRefreshLimit: 2000 });
+    expect(problemsOf({ API_RATE_LIMIT: '0', API_ROLLUP_REFRESH_LIMIT: 'lots' })).toEqual([
+      'API_RATE_LIMIT must be an integer from 1 to 1000000000 (got "0")',
+      'API_ROLLUP_REFRESH_LIMIT must be an integer from 1 to 100000 (got "lots")',
+    ]);
+  });
+
   it('refuses a database name that could not be created safely', () => {
     expect(problemsOf({ DATABASE_URL: 'postgres://postgres@127.0.0.1/bad%20name;drop' })[0]).toMatch(/^DATABASE_URL must name a database/);
   });
