@@ -44,6 +44,8 @@ interface ChannelSpec {
   id: number;
   audience: Audience;
   labels: string[];
+  /** 'web': the demo collects this channel from the simulated web preview instead of importing its export. */
+  demoSource?: 'export' | 'web';
   /** When the channel was created (UTC ISO); dates the create_channel service message. */
   created: string;
   subscribers: {
@@ -540,6 +542,9 @@ function main(): void {
       audience: c.audience,
       labels: c.labels,
       export: `${c.username}/result.json`,
+      // How `framewatch demo` brings the channel in: its export imported, or
+      // collected live from the simulated t.me web preview.
+      source: c.demoSource ?? 'export',
       subscribers: subscriberSeries(c),
     })),
   };

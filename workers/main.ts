@@ -19,6 +19,8 @@ export interface WorkerRunOptions {
   onReady?: (info: { source: SourceKind; channels: number; queues: string[] }) => void;
   /** How often the schedules are re-read from the channels table. */
   syncEveryMs?: number;
+  /** How often the classification backlog is swept and rollups refreshed (default MAINTENANCE_EVERY_MS). */
+  maintenanceEveryMs?: number;
 }
 
 export async function runWorker(container: Container, options: WorkerRunOptions): Promise<void> {
@@ -34,7 +36,7 @@ export async function runWorker(container: Container, options: WorkerRunOptions)
     return ids.length;
   };
   const channels = await sync();
-  await queue.syncMaintenanceSchedules(MAINTENANCE_EVERY_MS);
+  await queue.syncMaintenanceSchedules(options.maintenanceEveryMs ?? MAINTENANCE_EVERY_MS);
 
   const workers = await startWorkers({
     redisUrl: config.redisUrl,

@@ -16,6 +16,8 @@ export interface SampleChannel {
   labels: string[];
   /** Path of the export, relative to samples/. */
   export: string;
+  /** How the demo brings it in: its export imported, or collected from the simulated web preview. */
+  source: 'export' | 'web';
   /** Subscriber counts over the sample period: [ISO time, count]. */
   subscribers: Array<[string, number]>;
 }
@@ -28,14 +30,20 @@ export async function readSampleManifest(dir: string = SAMPLES_DIR): Promise<Sam
     if (typeof c.username !== 'string' || !isAudience(c.audience) || typeof c.export !== 'string') {
       throw new Error(`${path}: channels[${i}] needs username, audience and export`);
     }
-    return { username: c.username, audience: c.audience, export: c.export, labels: c.labels ?? [], subscribers: c.subscribers ?? [] };
+    const source = c.source ?? 'export';
+    if (source !== 'export' && source !== 'web') throw new Error(`${path}: channels[${i}].source must be export or web`);
+    return { username: c.username, audience: c.audience, export: c.export, source, labels: c.labels ?? [], subscribers: c.subscribers ?? [] };
   });
 }
 
-/** Registers every sample channel, records its subscriber series and imports its export. Idempotent. */
+/**
+ * Registers every sample channel and records its subscriber series; imports
+ * the exports of the channels the demo imports (all of them with
+ * `importAll`; the others the demo collects from its simulated t.me). Idempotent.
+ */
 export async function loadSampleChannels(
   db: Db,
-  options: { dir?: string; onChannel?: (sample: SampleChannel, summary: ImportSummary) => void } = {},
+  options: { dir?: string; importAll?: boolean; onChannel?: (sample: SampleChannel, summary: ImportSummary) => void } = {},
 ): Promise<ImportSummary[]> {
   const dir = options.dir ?? SAMPLES_DIR;
   const summaries: ImportSummary[] = [];
@@ -46,6 +54,7 @@ export async function loadSampleChannels(
         telegramId: null, username: null, title: '', about: null, subscribers, subscribersExact: true, observedAt: new Date(at),
       }, 'manual');
     }
+    if (sample.source !== 'export' && !options.importAll) continue;
     const summary = await importTelegramExport(db, join(dir, sample.export), { username: sample.username, audience: sample.audience });
     options.onChannel?.(sample, summary);
     summaries.push(summary);

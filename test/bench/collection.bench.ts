@@ -18,7 +18,7 @@ import { createMtprotoSource } from '../../services/telegram/source.ts';
 import type { HttpFetcher } from '../../services/web-preview/http.ts';
 import { createWebPreviewSource } from '../../services/web-preview/source.ts';
 import { apiMessage, FakeMtprotoClient } from '../fakes/fake-mtproto.ts';
-import { renderChannelPage, renderPreviewPage, textPost, type FakeChannel } from '../helpers/tme-pages.ts';
+import { renderChannelPage, renderPreviewPage, textPost, type FakeChannel } from '../../services/samples/tme-pages.ts';
 
 import type { BenchContext, Benchmark, BenchResult, Metric } from './harness.ts';
 

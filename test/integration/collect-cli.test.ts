@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { useTestDatabase } from '../helpers/db-fixture.ts';
-import { makeChannel, textPost, type FakeChannel } from '../helpers/tme-pages.ts';
-import { startTmeServer, type TmeServer } from '../helpers/tme-server.ts';
+import { makeChannel, textPost, type FakeChannel } from '../../services/samples/tme-pages.ts';
+import { startTmeServer, type TmeServer } from '../../services/samples/tme-server.ts';
 
 const t = useTestDatabase();
 let server: TmeServer;

@@ -14,7 +14,7 @@ describe('bundled sample channels', () => {
   });
 
   it('import cleanly, span October 2024 to February 2025, and load idempotently', async () => {
-    const first = await loadSampleChannels(t.db);
+    const first = await loadSampleChannels(t.db, { importAll: true });
     const posts = first.reduce((n, s) => n + s.posts, 0);
     expect(posts).toBeGreaterThanOrEqual(600);
     expect(first.every((s) => s.inexactTimes === 0)).toBe(true);
@@ -32,7 +32,7 @@ describe('bundled sample channels', () => {
     expect(scripts.rows[0]!.ru).toBeGreaterThan(100);
     expect(scripts.rows[0]!.en).toBeGreaterThan(100);
 
-    const again = await loadSampleChannels(t.db);
+    const again = await loadSampleChannels(t.db, { importAll: true });
     expect(again.reduce((n, s) => n + s.inserted + s.edited, 0)).toBe(0);
     const channels = await listChannels(t.db);
     expect(channels).toHaveLength(first.length);

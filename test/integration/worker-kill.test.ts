@@ -11,8 +11,8 @@ import { getCollectionState } from '../../services/collection/state.ts';
 import { BIN } from '../helpers/cli.ts';
 import { useTestDatabase } from '../helpers/db-fixture.ts';
 import { REDIS_URL, useRedisPrefix } from '../helpers/redis.ts';
-import { makeChannel } from '../helpers/tme-pages.ts';
-import { startTmeServer, type TmeServer } from '../helpers/tme-server.ts';
+import { makeChannel } from '../../services/samples/tme-pages.ts';
+import { startTmeServer, type TmeServer } from '../../services/samples/tme-server.ts';
 
 const t = useTestDatabase();
 const prefix = useRedisPrefix('kill');

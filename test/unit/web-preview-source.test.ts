@@ -4,7 +4,7 @@ import { createPacer, type Clock } from '../../services/pacing/pacer.ts';
 import { RetryLaterError } from '../../services/pacing/retry-later.ts';
 import type { HttpFetcher, HttpResponse } from '../../services/web-preview/http.ts';
 import { createWebPreviewSource } from '../../services/web-preview/source.ts';
-import { makeChannel, renderChannelPage, renderMissingPage, renderPreviewPage } from '../helpers/tme-pages.ts';
+import { makeChannel, renderChannelPage, renderMissingPage, renderPreviewPage } from '../../services/samples/tme-pages.ts';
 
 const BASE = 'https://t.me';
 const channel: SourceChannel = { channelId: 1, username: 'kursk_watch', telegramId: null, accessHash: null, account: null };

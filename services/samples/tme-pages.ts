@@ -1,7 +1,8 @@
 // Renders t.me pages the way Telegram does (the structure of the saved page
 // in test/fixtures/web-preview/kursk_front-latest.html): the channel header,
 // "before" links, message widgets with data-post, <time datetime>,
-// abbreviated views, the "edited" mark, forwards and media.
+// abbreviated views, the "edited" mark, forwards and media. The simulated
+// Telegram of the demo and the web-preview tests serve these pages.
 
 export interface FakePost {
   id: number;

@@ -1,6 +1,8 @@
 // A local stand-in for t.me: serves t.me/s/<name> history pages (with
 // ?before=), t.me/<name> channel pages, redirects for channels without a
-// preview, and on request 429s or slow answers. TG_WEB_BASE_URL points at it.
+// preview, and on request 429s or slow answers. TG_WEB_BASE_URL points at it:
+// the demo collects its live sample channels from it (there is no network
+// here), and the collection tests use it as Telegram.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderChannelPage, renderMissingPage, renderPreviewPage, type FakeChannel } from './tme-pages.ts';
