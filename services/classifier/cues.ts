@@ -86,6 +86,8 @@ interface StemTerm {
   stem: string;
 }
 
+const TERMS_MEMO_LIMIT = 100_000;
+
 export class CueIndex {
   readonly cues: CompiledCue[] = [];
   private readonly sequences: Sequence[] = [];
@@ -105,6 +107,12 @@ export class CueIndex {
   /** Sequences whose first slot holds the term, by term id. */
   private readonly anchors: Array<number[] | undefined> = [];
   private readonly stems = new StemCache();
+  /**
+   * A word's terms depend on the word alone, and words recur across posts:
+   * the trie walk and stem checks run once per distinct word (null: none).
+   * Dropped when it grows past its limit; filled only after compilation.
+   */
+  private readonly termsMemo = new Map<string, number[] | null>();
   private readonly lexicon: FrameData['lexicon'];
   /** Terms that are negators, and the words that undo a negator after it. */
   readonly negators = new Set<number>();
@@ -122,6 +130,7 @@ export class CueIndex {
 
   /** Adds every cue of a by-language list; returns the cue ids. */
   addCues(cues: CuesByLang, owner: Owner, ownerIndex: number, defaults: { weight: number; gap: number }, where: string): number[] {
+    this.termsMemo.clear();
     const ids: number[] = [];
     for (const [lang, list] of Object.entries(cues) as Array<[CueLang, CueSpec[]]>) {
       list.forEach((spec, i) => {
@@ -184,6 +193,7 @@ export class CueIndex {
 
   /** Registers single-word entries as terms (negators, breakers); returns their ids. */
   addWords(cues: CuesByLang, where: string): number[] {
+    this.termsMemo.clear();
     const ids: number[] = [];
     for (const [lang, list] of Object.entries(cues) as Array<[CueLang, CueSpec[]]>) {
       list.forEach((spec, i) => {
@@ -342,36 +352,48 @@ export class CueIndex {
   /** The term ids each token carries (undefined: none). */
   termsOfTokens(tokens: Tokens): Array<number[] | undefined> {
     const out: Array<number[] | undefined> = new Array(tokens.count);
+    const memo = this.termsMemo;
     for (let t = 0; t < tokens.count; t++) {
       const word = tokens.text[t]!;
-      // The exact-form list is shared (read-only); it is copied only if the trie adds to it.
-      const exact = this.exact.get(word);
-      let found: number[] | undefined;
-      // Walk the trie along the word.
-      let node = 0;
-      const children = this.children;
-      for (let i = 0; i < word.length; i++) {
-        const map = children[node];
-        if (!map) break;
-        const next = map.get(word.charCodeAt(i));
-        if (next === undefined) break;
-        node = next;
-        const prefixes = this.prefixAt[node];
-        if (prefixes) {
-          found ??= exact ? exact.slice() : [];
-          for (let k = 0; k < prefixes.length; k++) found.push(prefixes[k]!);
-        }
-        const stems = this.stemAt[node];
-        if (stems && word.length - (i + 1) <= WORD_ENDING_MAX) {
-          for (const s of stems) {
-            if (this.stems.get(s.lang, word) === s.stem) (found ??= exact ? exact.slice() : []).push(s.term);
-          }
-        }
+      const known = memo.get(word);
+      if (known !== undefined) {
+        if (known) out[t] = known;
+        continue;
       }
-      const terms = found ?? exact;
+      const terms = this.termsOfWord(word);
+      if (memo.size >= TERMS_MEMO_LIMIT) memo.clear();
+      memo.set(word, terms ?? null);
       if (terms) out[t] = terms;
     }
     return out;
+  }
+
+  private termsOfWord(word: string): number[] | undefined {
+    // The exact-form list is shared (read-only); it is copied only if the trie adds to it.
+    const exact = this.exact.get(word);
+    let found: number[] | undefined;
+    // Walk the trie along the word.
+    let node = 0;
+    const children = this.children;
+    for (let i = 0; i < word.length; i++) {
+      const map = children[node];
+      if (!map) break;
+      const next = map.get(word.charCodeAt(i));
+      if (next === undefined) break;
+      node = next;
+      const prefixes = this.prefixAt[node];
+      if (prefixes) {
+        found ??= exact ? exact.slice() : [];
+        for (let k = 0; k < prefixes.length; k++) found.push(prefixes[k]!);
+      }
+      const stems = this.stemAt[node];
+      if (stems && word.length - (i + 1) <= WORD_ENDING_MAX) {
+        for (const s of stems) {
+          if (this.stems.get(s.lang, word) === s.stem) (found ??= exact ? exact.slice() : []).push(s.term);
+        }
+      }
+    }
+    return found ?? exact;
   }
 
   /** Every match of every sequence in the post (at most one per sequence and start token). */

@@ -1,8 +1,9 @@
 // CI floors on the held-out TEST split: the build fails when the classifier
 // does worse than this on posts it was not tuned on. The floors sit a little
-// under what the final engine and cues (fw-1.0.0-1dfbdbed540e) measured in
-// the single evaluation run on the test split (docs/classifier.md):
-//   macro-F1 0.613, topic-gate F1 0.948, invented-frame rate 0.151, per frame below.
+// under what the shipped classifier (rules + trained model, fw-2.0.0-0d12680ca990)
+// measured in its single evaluation run on the test split (docs/classifier.md):
+//   macro-F1 0.864, topic-gate F1 0.980, invented-frame rate 0.075, per frame below.
+// (The rule engine alone measured macro-F1 0.613 there.)
 // Raise them when the classifier improves; never lower them to make a change pass.
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -11,17 +12,17 @@ import { createClassifier, type FrameId } from '../../services/classifier/index.
 import { DATA_DIR, evaluate, loadLabeled, type Report } from './evaluate.ts';
 
 const FLOORS = {
-  macroF1: 0.59,
-  topicF1: 0.93,
-  maxInventedRate: 0.18,
+  macroF1: 0.84,
+  topicF1: 0.96,
+  maxInventedRate: 0.11,
   frameF1: {
-    denial: 0.58,
-    western_pretext: 0.47,
-    berserker_praise: 0.55,
-    incompetence: 0.5,
-    kidnapping: 0.78,
-    alliance_legitimation: 0.56,
-    cannon_fodder: 0.63,
+    denial: 0.8,
+    western_pretext: 0.82,
+    berserker_praise: 0.81,
+    incompetence: 0.82,
+    kidnapping: 0.91,
+    alliance_legitimation: 0.87,
+    cannon_fodder: 0.79,
   } satisfies Record<FrameId, number>,
 };
 

@@ -1,5 +1,6 @@
-// `npm run eval [-- --split dev|test|all] [--data path] [--errors]`: prints the
-// evaluation tables. --data evaluates any JSON Lines file or directory of the
+// `npm run eval [-- --split dev|test|extra|samples|train|all] [--data path]
+// [--errors] [--engine rules|model]`: prints the evaluation tables (engine
+// model, the shipped one, by default; rules: the rule engine alone). --data evaluates any JSON Lines file or directory of the
 // same shape (e.g. posts the project has never seen); --errors lists every
 // post the classifier got wrong, with the cues that fired.
 import { join } from 'node:path';
@@ -14,10 +15,12 @@ const { values } = parseArgs({
     data: { type: 'string' },
     errors: { type: 'boolean', default: false },
     lang: { type: 'string' },
+    engine: { type: 'string', default: 'model' },
   },
 });
 
-const classifier = createClassifier();
+if (values.engine !== 'model' && values.engine !== 'rules') throw new Error(`--engine: expected model or rules, got ${values.engine}`);
+const classifier = createClassifier({ engine: values.engine });
 console.log(`classifier ${classifier.version}\n`);
 
 const sets: Array<[string, string]> = values.data

@@ -1,7 +1,7 @@
 // The cue data: validation errors an analyst can act on, the pattern syntax,
 // and a version that follows the data.
 import { describe, expect, it } from 'vitest';
-import { buildFrameData, createClassifier, FrameDataError, loadFrameData } from '../../../services/classifier/index.ts';
+import { buildFrameData, createRuleClassifier, FrameDataError, loadFrameData } from '../../../services/classifier/index.ts';
 
 const stance = {
   negation: { window: 3, words: { ru: ['не'], en: ['not'] }, breakers: {} },
@@ -49,7 +49,7 @@ describe('frame data', () => {
   });
 
   it('compiles the pattern syntax: stems, prefixes, exact forms, groups, optional words and gaps', () => {
-    const c = createClassifier({
+    const c = createRuleClassifier({
       data: dataWith({
         ru: ['пушечное мясо', { p: 'бросают ~3 (в мясорубку)|(на убой)', w: 0.7 }, { p: '=мясом [корейцев] для', w: 0.6 }],
         en: ['fodder*'],
@@ -67,15 +67,15 @@ describe('frame data', () => {
   });
 
   it('the version changes with the data and not otherwise', () => {
-    const a = createClassifier({ data: dataWith({ ru: ['пушечное мясо'] }) });
-    const b = createClassifier({ data: dataWith({ ru: ['пушечное мясо'] }) });
-    const c = createClassifier({ data: dataWith({ ru: ['пушечное мясо', 'мясорубка'] }) });
+    const a = createRuleClassifier({ data: dataWith({ ru: ['пушечное мясо'] }) });
+    const b = createRuleClassifier({ data: dataWith({ ru: ['пушечное мясо'] }) });
+    const c = createRuleClassifier({ data: dataWith({ ru: ['пушечное мясо', 'мясорубка'] }) });
     expect(a.version).toBe(b.version);
     expect(a.version).not.toBe(c.version);
   });
 
   it('unless cancels a cue next to a false friend', () => {
-    const c = createClassifier({ data: dataWith({ ru: [{ p: 'убой', unless: 'скот*' }] }) });
+    const c = createRuleClassifier({ data: dataWith({ ru: [{ p: 'убой', unless: 'скот*' }] }) });
     expect(c.classify('Корейцев гонят на убой').frames).toHaveLength(1);
     expect(c.classify('Корейцы везут скот на убой').frames).toHaveLength(0);
   });
