@@ -12,7 +12,7 @@
 import { STANCE_MARKER_KINDS } from './data.ts';
 import type { RuleAnalysis } from './rules.ts';
 import { StemCache, type StemLang } from './stem.ts';
-import { TokenKind, type Tokens } from './tokenize.ts';
+import { TokenKind } from './tokenize.ts';
 import { FRAME_IDS } from './types.ts';
 
 export interface Features {
@@ -37,8 +37,12 @@ export function featureName(kind: FeatureKind, a: string, b?: string): string {
   return kind === FeatureKind.Pair ? `b:${a}_${b}` : `${FEATURE_PREFIX[kind]}${a}`;
 }
 
-/** Called for every text feature occurrence, repeats included (the consumer keeps features binary). */
-export type FeatureVisitor = (kind: FeatureKind, a: string, b: string | undefined, first: number, last: number) => void;
+/**
+ * Called for every text feature occurrence, repeats included (the consumer
+ * keeps features binary), with the token positions it is made of: [first]
+ * for single-token kinds, [first, last] for a pair.
+ */
+export type FeatureVisitor = (kind: FeatureKind, first: number, last: number) => void;
 
 /** The dense rule features, in a fixed order (their names are part of the model file). */
 export const RULE_FEATURES: readonly string[] = [
@@ -79,8 +83,7 @@ export class FeatureExtractor {
    * alike.
    */
   visitText(analysis: RuleAnalysis, visit: FeatureVisitor): number {
-    const { tokens, lang } = analysis;
-    const stems = this.stemTokens(tokens, lang);
+    const { tokens } = analysis;
     let occurrences = 0;
     let negatedUntil = -1;
     let negClause = -1;
@@ -88,30 +91,27 @@ export class FeatureExtractor {
     for (let i = 0; i < tokens.count; i++) {
       const kind = tokens.kind[i]!;
       if (kind === TokenKind.Emoji) {
-        visit(FeatureKind.Emoji, tokens.text[i]!, undefined, i, i);
+        visit(FeatureKind.Emoji, i, i);
         occurrences++;
         prev = -1;
         continue;
       }
-      const s = stems[i];
-      if (s === undefined) {
+      if (kind !== TokenKind.Word) {
         prev = -1;
         continue;
       }
-      // The pair first: its first word is the one visited just before, which
-      // lets a consumer look each word up once.
       if (prev >= 0 && tokens.sentence[prev] === tokens.sentence[i]) {
-        visit(FeatureKind.Pair, stems[prev]!, s, prev, i);
+        visit(FeatureKind.Pair, prev, i);
         occurrences++;
       }
-      visit(FeatureKind.Word, s, undefined, i, i);
+      visit(FeatureKind.Word, i, i);
       occurrences++;
       if (tokens.quoted[i] === 1 && tokens.quoteWords[i]! <= MAX_QUOTE_WORDS) {
-        visit(FeatureKind.Quoted, s, undefined, i, i);
+        visit(FeatureKind.Quoted, i, i);
         occurrences++;
       }
       if (i <= negatedUntil && tokens.clause[i] === negClause) {
-        visit(FeatureKind.Negated, s, undefined, i, i);
+        visit(FeatureKind.Negated, i, i);
         occurrences++;
       }
       if (NEGATORS.has(tokens.text[i]!)) {
@@ -123,12 +123,23 @@ export class FeatureExtractor {
     return occurrences > 0 ? 1 / Math.sqrt(occurrences) : 0;
   }
 
+  /** The stem a word token stands for in features; the stemmer follows the word's script. */
+  stemOf(word: string, postLang: string): string {
+    if (word.length <= 3) return word;
+    const c = word.charCodeAt(0);
+    const lang: StemLang = c < 0x0400 ? 'en' : UKRAINIAN_LETTERS.test(word) || postLang === 'uk' ? 'uk' : 'ru';
+    return this.stems.get(lang, word);
+  }
+
   /** All features by name (text features once each, then the nonzero rule features): for training. */
   extract(analysis: RuleAnalysis): Features {
     const f: Features = { names: [], values: [], first: [], last: [] };
     const seen = new Set<string>();
-    const value = this.visitText(analysis, (kind, a, b, first, last) => {
-      const name = featureName(kind, a, b);
+    const { tokens, lang } = analysis;
+    const stems: Array<string | undefined> = new Array(tokens.count);
+    const stemAt = (i: number) => (stems[i] ??= this.stemOf(tokens.text[i]!, lang));
+    const value = this.visitText(analysis, (kind, first, last) => {
+      const name = kind === FeatureKind.Emoji ? featureName(kind, tokens.text[first]!) : kind === FeatureKind.Pair ? featureName(kind, stemAt(first), stemAt(last)) : featureName(kind, stemAt(first));
       if (seen.has(name)) return;
       seen.add(name);
       f.names.push(name);
@@ -158,20 +169,6 @@ export class FeatureExtractor {
     STANCE_MARKER_KINDS.forEach((_, i) => v.push(a.markers & (1 << i) ? 1 : 0));
     v.push(a.lang === 'ru' ? 1 : 0, a.lang === 'uk' ? 1 : 0, a.lang === 'en' ? 1 : 0, a.lang === 'other' ? 1 : 0, 1);
     return v;
-  }
-
-  /** A stem per word token (undefined for numbers and emoji); the stemmer follows each word's script. */
-  private stemTokens(tokens: Tokens, lang: string): Array<string | undefined> {
-    const out: Array<string | undefined> = new Array(tokens.count);
-    const cyrillicLang: StemLang = lang === 'uk' ? 'uk' : 'ru';
-    for (let i = 0; i < tokens.count; i++) {
-      if (tokens.kind[i] !== TokenKind.Word) continue;
-      const word = tokens.text[i]!;
-      const c = word.charCodeAt(0);
-      const wordLang: StemLang = c < 0x0400 ? 'en' : UKRAINIAN_LETTERS.test(word) ? 'uk' : cyrillicLang;
-      out[i] = word.length <= 3 ? word : this.stems.get(wordLang, word);
-    }
-    return out;
   }
 }
 

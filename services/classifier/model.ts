@@ -11,6 +11,8 @@ import type { RuleAnalysis } from './rules.ts';
 import { FRAME_IDS } from './types.ts';
 
 export const DEFAULT_MODEL_FILE = fileURLToPath(new URL('../../config/model/frames-model.json', import.meta.url));
+/** Distinct token texts remembered per language class before the memo starts over. */
+const TOKEN_MEMO_LIMIT = 200_000;
 export const MODEL_FORMAT = 'framewatch-frame-model/1';
 
 /** Head 0 is the topic gate; heads 1..7 are the frames in FRAME_IDS order. */
@@ -37,8 +39,8 @@ export class ModelError extends Error {
 interface WordRows {
   /** Indexed by FeatureKind (Word, -, Quoted, Negated); -1: not in the vocabulary. */
   rows: Int32Array;
-  /** Second word → row of the pair. */
-  pairs: Map<string, number> | null;
+  /** Second word's entry → row of the pair. */
+  pairs: Map<WordRows, number> | null;
 }
 
 /** A post as the model saw it: probabilities per head and the text features it knew. */
@@ -55,10 +57,14 @@ export class FrameModel {
   readonly headCount = HEADS.length;
   private readonly index: Map<string, number>;
   // Lookup by the words themselves, so classifying a post builds no feature
-  // names: one entry per word with its rows as a word, quoted word, negated
-  // word, and as the first word of pairs.
+  // names: one entry per stem with its rows as a word, quoted word and
+  // negated word, and its pairs keyed by the second word's entry. A memo
+  // maps token text straight to the entry (one per post-language class: a
+  // Cyrillic word stems as Ukrainian in a Ukrainian post), so a known word
+  // costs one lookup and no stemming.
   private readonly words = new Map<string, WordRows>();
   private readonly emoji = new Map<string, number>();
+  private readonly tokenMemo = [new Map<string, WordRows | null>(), new Map<string, WordRows | null>()];
   private readonly ruleRows: Int32Array;
   private readonly stamps: Uint32Array;
   private stamp = 0;
@@ -83,7 +89,7 @@ export class FrameModel {
       const kind = FEATURE_PREFIX.indexOf(name.slice(0, 2) as (typeof FEATURE_PREFIX)[number]);
       if (kind === FeatureKind.Pair) {
         const cut = name.indexOf('_', 2);
-        (entry(name.slice(2, cut)).pairs ??= new Map()).set(name.slice(cut + 1), row);
+        (entry(name.slice(2, cut)).pairs ??= new Map()).set(entry(name.slice(cut + 1)), row);
       } else if (kind === FeatureKind.Emoji) this.emoji.set(name.slice(2), row);
       else if (kind >= 0) entry(name.slice(2)).rows[kind] = row;
     });
@@ -100,18 +106,35 @@ export class FrameModel {
     const rows: number[] = [];
     const first: number[] = [];
     const last: number[] = [];
-    let lastWord: string | undefined;
-    let lastRows: WordRows | undefined;
-    const value = extractor.visitText(analysis, (kind, a, b, f, l) => {
+    const { tokens } = analysis;
+    const memo = this.tokenMemo[analysis.lang === 'uk' ? 1 : 0]!;
+    // The entry of each word token, resolved on first use.
+    const entries: Array<WordRows | null | undefined> = new Array(tokens.count);
+    const entryAt = (i: number): WordRows | null => {
+      let e = entries[i];
+      if (e !== undefined) return e;
+      const word = tokens.text[i]!;
+      e = memo.get(word);
+      if (e === undefined) {
+        e = this.words.get(extractor.stemOf(word, analysis.lang)) ?? null;
+        if (memo.size >= TOKEN_MEMO_LIMIT) memo.clear();
+        memo.set(word, e);
+      }
+      entries[i] = e;
+      return e;
+    };
+    const value = extractor.visitText(analysis, (kind, f, l) => {
       let row: number | undefined;
-      if (kind === FeatureKind.Emoji) row = this.emoji.get(a);
+      if (kind === FeatureKind.Emoji) row = this.emoji.get(tokens.text[f]!);
       else {
-        if (a !== lastWord) {
-          lastWord = a;
-          lastRows = this.words.get(a);
+        const e = entryAt(f);
+        if (!e) return;
+        if (kind !== FeatureKind.Pair) row = e.rows[kind];
+        else {
+          const second = e.pairs && entryAt(l);
+          if (!second) return;
+          row = e.pairs!.get(second);
         }
-        if (!lastRows) return;
-        row = kind === FeatureKind.Pair ? lastRows.pairs?.get(b!) : lastRows.rows[kind];
       }
       if (row === undefined || row < 0 || stamps[row] === mark) return;
       stamps[row] = mark;

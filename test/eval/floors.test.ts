@@ -1,9 +1,12 @@
-// CI floors on the held-out TEST split: the build fails when the classifier
-// does worse than this on posts it was not tuned on. The floors sit a little
-// under what the shipped classifier (rules + trained model, fw-2.0.0-0d12680ca990)
-// measured in its single evaluation run on the test split (docs/classifier.md):
-//   macro-F1 0.864, topic-gate F1 0.980, invented-frame rate 0.075, per frame below.
-// (The rule engine alone measured macro-F1 0.613 there.)
+// CI floors on the held-out sets: the build fails when the classifier does
+// worse than this on posts it was not tuned on. The floors sit a little under
+// what the shipped classifier (rules + trained model, fw-2.0.0-ed9cbc74fe95)
+// measured on them (docs/classifier.md):
+//   test split (the dev writer's held-out half): macro-F1 0.876, topic-gate
+//   F1 0.990, invented-frame rate 0.094, per frame below;
+//   samples (825 posts of the demo channels, another writer): macro-F1
+//   0.764, topic-gate F1 0.954.
+// (The rule engine alone measured macro-F1 0.613 on test and 0.483 on samples.)
 // Raise them when the classifier improves; never lower them to make a change pass.
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -12,21 +15,24 @@ import { createClassifier, type FrameId } from '../../services/classifier/index.
 import { DATA_DIR, evaluate, loadLabeled, type Report } from './evaluate.ts';
 
 const FLOORS = {
-  macroF1: 0.84,
-  topicF1: 0.96,
-  maxInventedRate: 0.11,
+  macroF1: 0.85,
+  topicF1: 0.97,
+  maxInventedRate: 0.12,
   frameF1: {
-    denial: 0.8,
-    western_pretext: 0.82,
-    berserker_praise: 0.81,
+    denial: 0.83,
+    western_pretext: 0.83,
+    berserker_praise: 0.84,
     incompetence: 0.82,
-    kidnapping: 0.91,
-    alliance_legitimation: 0.87,
-    cannon_fodder: 0.79,
+    kidnapping: 0.9,
+    alliance_legitimation: 0.88,
+    cannon_fodder: 0.83,
   } satisfies Record<FrameId, number>,
 };
 
+const SAMPLES_FLOORS = { macroF1: 0.74, topicF1: 0.93 };
+
 const TEST_DIR = join(DATA_DIR, 'test');
+const SAMPLES_DIR = join(DATA_DIR, 'samples');
 
 describe('evaluation floors on the held-out test split', () => {
   let report: Report;
@@ -57,4 +63,20 @@ describe('evaluation floors on the held-out test split', () => {
       expect(report.frames[frame].f1).toBeGreaterThanOrEqual(floor);
     });
   }
+});
+
+describe('evaluation floors on the demo channels\' posts (a second writer, held out)', () => {
+  let report: Report;
+  beforeAll(() => {
+    report = evaluate(createClassifier(), loadLabeled(SAMPLES_DIR));
+  });
+
+  it('covers the labeled sample posts', () => {
+    expect(report.posts).toBeGreaterThanOrEqual(800);
+  });
+
+  it(`macro-F1 stays at or above ${SAMPLES_FLOORS.macroF1} and topic-gate F1 at or above ${SAMPLES_FLOORS.topicF1}`, () => {
+    expect(report.macroF1).toBeGreaterThanOrEqual(SAMPLES_FLOORS.macroF1);
+    expect(report.topic.f1).toBeGreaterThanOrEqual(SAMPLES_FLOORS.topicF1);
+  });
 });

@@ -39,10 +39,10 @@ function toPrediction(post: LabeledPost, p: PreparedPost, probabilities: Float64
 let hp = DEFAULT_HYPERPARAMETERS;
 if (values.grid) {
   let best = { macro: -1, hp };
-  for (const epochs of [8, 15]) {
-    for (const l2 of [0, 1e-5, 1e-4]) {
-      for (const learningRate of [0.1, 0.3]) {
-        for (const positiveWeight of [1, 2, 4]) {
+  for (const epochs of [15, 25]) {
+    for (const l2 of [1e-5, 1e-4, 3e-4]) {
+      for (const learningRate of [0.3, 0.6]) {
+        for (const positiveWeight of [1, 2]) {
           const candidate = { ...DEFAULT_HYPERPARAMETERS, epochs, l2, learningRate, positiveWeight };
           const { report } = oofReport(candidate);
           console.log(`epochs ${epochs} l2 ${l2} lr ${learningRate} pos ${positiveWeight}: macro ${report.macroF1.toFixed(3)} topic ${report.topic.f1.toFixed(3)}`);

@@ -28,7 +28,7 @@ export interface Hyperparameters {
   seed: number;
 }
 
-export const DEFAULT_HYPERPARAMETERS: Hyperparameters = { epochs: 15, learningRate: 0.3, l2: 1e-4, minCount: 2, positiveWeight: 1, seed: 7 };
+export const DEFAULT_HYPERPARAMETERS: Hyperparameters = { epochs: 25, learningRate: 0.3, l2: 1e-4, minCount: 2, positiveWeight: 1, seed: 7 };
 
 export interface PreparedPost {
   post: TrainingPost;
