@@ -2,6 +2,7 @@
 // and L2, deterministic for a given seed. Pure: samples in, weights out.
 // Small on purpose: a few thousand labeled posts, a few tens of thousands of
 // features, seconds of training; nothing here needs a numerics library.
+import { mulberry32 } from '../../random.ts';
 
 export interface Sample {
   /** Feature rows (indices into the vocabulary), unique within the sample. */
@@ -59,17 +60,6 @@ export function trainLogistic(samples: readonly Sample[], o: TrainOptions): Floa
     }
   }
   return Float32Array.from(w);
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle(a: number[], random: () => number): void {
