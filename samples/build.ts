@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FRAME_IDS, type FrameId } from '../services/classifier/types.ts';
 import { mulberry32 } from '../services/random.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -23,16 +24,8 @@ const CHECK_ONLY = process.argv.includes('--check');
 const LOCAL_OFFSET_SECONDS = 3 * 3600;
 const PERIOD_START = Date.parse('2024-10-01T00:00:00Z');
 const PERIOD_END = Date.parse('2025-03-01T00:00:00Z');
-const FRAMES = [
-  'denial',
-  'western_pretext',
-  'berserker_praise',
-  'incompetence',
-  'kidnapping',
-  'alliance_legitimation',
-  'cannon_fodder',
-] as const;
-type Frame = (typeof FRAMES)[number];
+const FRAMES = FRAME_IDS;
+type Frame = FrameId;
 const AUDIENCES = ['ua', 'ru', 'west', 'monitor'] as const;
 type Audience = (typeof AUDIENCES)[number];
 

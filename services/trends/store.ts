@@ -17,13 +17,20 @@ export interface CellQuery {
   groupBy: 'audience' | 'channel' | 'none';
 }
 
-interface CellRow {
-  t: string;
-  group: string;
-  bucket: string;
-  posts: number;
-  views: number;
-  reach: number;
+/**
+ * Adds a query's audience and channel restrictions to `where` (a channels
+ * table aliased `c` is joined), with their parameters; `channelColumn` is the
+ * column that holds the channel id in that query.
+ */
+function addScope(q: { audiences: readonly string[] | null; channelIds: readonly number[] | null }, params: unknown[], where: string[], channelColumn: 'r.channel_id' | 'c.id'): void {
+  if (q.audiences !== null) {
+    params.push(q.audiences);
+    where.push(`c.audience = ANY($${params.length}::text[])`);
+  }
+  if (q.channelIds !== null) {
+    params.push(q.channelIds);
+    where.push(`${channelColumn} = ANY($${params.length}::bigint[])`);
+  }
 }
 
 /** Channel-level reads are needed to filter or group by channel; everything else reads the audience level. */
@@ -37,14 +44,7 @@ export async function rollupCells(db: Queryable, q: CellQuery): Promise<RollupCe
   const where: string[] = ['r.day >= $2::date', 'r.day < $3::date', 'r.bucket = ANY($4::text[])'];
   let sql: string;
   if (needsChannelLevel(q)) {
-    if (q.audiences !== null) {
-      params.push(q.audiences);
-      where.push(`c.audience = ANY($${params.length}::text[])`);
-    }
-    if (q.channelIds !== null) {
-      params.push(q.channelIds);
-      where.push(`r.channel_id = ANY($${params.length}::bigint[])`);
-    }
+    addScope(q, params, where, 'r.channel_id');
     const group = q.groupBy === 'channel' ? 'r.channel_id::text' : q.groupBy === 'audience' ? "COALESCE(c.audience, 'unassigned')" : "'all'";
     sql = `SELECT to_char(date_trunc($1, r.day::timestamp), 'YYYY-MM-DD') AS t, ${group} AS "group", r.bucket,
                   sum(r.posts)::bigint AS posts, sum(r.views)::bigint AS views,
@@ -64,7 +64,7 @@ export async function rollupCells(db: Queryable, q: CellQuery): Promise<RollupCe
             WHERE ${where.join(' AND ')}
             GROUP BY 1, 2, 3`;
   }
-  const { rows } = await db.query<CellRow>(sql, params);
+  const { rows } = await db.query<RollupCell>(sql, params);
   return rows;
 }
 
@@ -83,14 +83,7 @@ export async function topChannels(
 ): Promise<RankedChannel[]> {
   const params: unknown[] = [q.from, q.to, q.rankBucket, q.limit];
   const where = ['r.day >= $1::date', 'r.day < $2::date', 'r.bucket = $3'];
-  if (q.audiences !== null) {
-    params.push(q.audiences);
-    where.push(`c.audience = ANY($${params.length}::text[])`);
-  }
-  if (q.channelIds !== null) {
-    params.push(q.channelIds);
-    where.push(`r.channel_id = ANY($${params.length}::bigint[])`);
-  }
+  addScope(q, params, where, 'r.channel_id');
   const { rows } = await db.query<RankedChannel>(
     `SELECT c.id, c.username, c.title, c.audience, sum(r.posts)::bigint AS posts
        FROM daily_rollups r JOIN channels c ON c.id = r.channel_id
@@ -140,14 +133,7 @@ export async function firstSeen(
 ): Promise<FirstSeenRow[]> {
   const params: unknown[] = [q.from, q.to, q.frames];
   const where: string[] = [];
-  if (q.audiences !== null) {
-    params.push(q.audiences);
-    where.push(`c.audience = ANY($${params.length}::text[])`);
-  }
-  if (q.channelIds !== null) {
-    params.push(q.channelIds);
-    where.push(`c.id = ANY($${params.length}::bigint[])`);
-  }
+  addScope(q, params, where, 'c.id');
   const channels = await db.query<FirstSeenRow>(
     `SELECT 'channel' AS scope, x.channel_id::text AS key, x.frame, x.first_day AS "firstDay", x.topic_first_day AS "topicFirstDay"
        FROM (
@@ -201,14 +187,7 @@ export async function channelWeeks(
 ): Promise<ChannelWeekRow[]> {
   const params: unknown[] = [q.start, q.to];
   const where = ["c.status = 'active'"];
-  if (q.audiences !== null) {
-    params.push(q.audiences);
-    where.push(`c.audience = ANY($${params.length}::text[])`);
-  }
-  if (q.channelIds !== null) {
-    params.push(q.channelIds);
-    where.push(`c.id = ANY($${params.length}::bigint[])`);
-  }
+  addScope(q, params, where, 'c.id');
   const { rows } = await db.query<ChannelWeekRow>(
     `SELECT r.channel_id AS "channelId", ((r.day - $1::date) / 7)::int AS week, r.bucket,
             sum(r.posts)::bigint AS posts, max(r.day)::text AS "lastDay"

@@ -7,15 +7,10 @@
 // first (where the weight is looked up once), then per bucket and group.
 import type { Queryable } from '../../services/db/db.ts';
 import type { RollupCell } from '../../services/trends/series.ts';
+import type { CellQuery } from '../../services/trends/store.ts';
 
-export interface DirectQuery {
-  bucket: 'day' | 'week' | 'month';
-  from: string;
-  to: string;
-  buckets: readonly string[];
-  audiences: readonly string[] | null;
-  channelIds: readonly number[] | null;
-  groupBy: 'audience' | 'channel' | 'none';
+/** The rollup read's query, answered from posts instead. */
+export interface DirectQuery extends CellQuery {
   /** Compute subscriber reach (one nearest_subscribers call per channel-day). */
   withReach: boolean;
 }
