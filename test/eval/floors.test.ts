@@ -1,11 +1,11 @@
 // CI floors on the held-out sets: the build fails when the classifier does
 // worse than this on posts it was not tuned on. The floors sit a little under
-// what the shipped classifier (rules + trained model, fw-2.0.0-ed9cbc74fe95)
+// what the shipped classifier (rules + trained model, fw-2.0.0-49963b6520e7)
 // measured on them (docs/classifier.md):
-//   test split (the dev writer's held-out half): macro-F1 0.876, topic-gate
-//   F1 0.990, invented-frame rate 0.094, per frame below;
+//   test split (the dev writer's held-out half): macro-F1 0.886, topic-gate
+//   F1 0.990, invented-frame rate 0.104, per frame below;
 //   samples (825 posts of the demo channels, another writer): macro-F1
-//   0.764, topic-gate F1 0.954.
+//   0.783, topic-gate F1 0.958.
 // (The rule engine alone measured macro-F1 0.613 on test and 0.483 on samples.)
 // Raise them when the classifier improves; never lower them to make a change pass.
 import { join } from 'node:path';
@@ -15,21 +15,21 @@ import { createClassifier, type FrameId } from '../../services/classifier/index.
 import { DATA_DIR, evaluate, loadLabeled, type Report } from './evaluate.ts';
 
 const FLOORS = {
-  macroF1: 0.85,
+  macroF1: 0.86,
   topicF1: 0.97,
-  maxInventedRate: 0.12,
+  maxInventedRate: 0.13,
   frameF1: {
-    denial: 0.83,
-    western_pretext: 0.83,
-    berserker_praise: 0.84,
-    incompetence: 0.82,
-    kidnapping: 0.9,
+    denial: 0.85,
+    western_pretext: 0.86,
+    berserker_praise: 0.86,
+    incompetence: 0.84,
+    kidnapping: 0.92,
     alliance_legitimation: 0.88,
-    cannon_fodder: 0.83,
+    cannon_fodder: 0.84,
   } satisfies Record<FrameId, number>,
 };
 
-const SAMPLES_FLOORS = { macroF1: 0.74, topicF1: 0.93 };
+const SAMPLES_FLOORS = { macroF1: 0.76, topicF1: 0.94 };
 
 const TEST_DIR = join(DATA_DIR, 'test');
 const SAMPLES_DIR = join(DATA_DIR, 'samples');
