@@ -3,6 +3,8 @@
 // first use, so a command that needs no database (classify) never opens one,
 // and close() releases exactly what was opened.
 import type { Config } from '../config/env.ts';
+import { AlertService } from './alerts/service.ts';
+import { createFetchTransport, type WebhookTransport } from './alerts/transport.ts';
 import { createClassifier, type ExplainingClassifier } from './classifier/index.ts';
 import type { ChannelSource, SourceKind } from './collection/source.ts';
 import { createDb, type Db } from './db/db.ts';
@@ -42,6 +44,8 @@ export interface Container {
   readonly queueStats: QueueStats | null;
   readonly trends: TrendsService;
   readonly authenticator: Authenticator;
+  /** Webhook alerts: events recorded, matched, delivered through the queue. */
+  readonly alerts: AlertService;
   close(): Promise<void>;
 }
 
@@ -57,6 +61,7 @@ export interface ContainerOverrides {
   readinessChecks?: readonly ReadinessCheck[];
   /** null: /metrics without queue depths (tests that run no Redis). */
   queueStats?: QueueStats | null;
+  webhookTransport?: WebhookTransport;
 }
 
 /** BullMQ's job counts of every queue, as the API's metrics port wants them. */
@@ -81,6 +86,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   let readinessChecks = overrides.readinessChecks;
   let trends: TrendsService | undefined;
   let authenticator: Authenticator | undefined;
+  let alerts: AlertService | undefined;
   const clock = overrides.clock ?? systemClock;
   const sources = new Map<SourceKind, ChannelSource>();
   // Pacers live as long as the process: every job of one account shares its bucket.
@@ -165,6 +171,18 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         onTouchError: (err) => container.logger.warn({ err }, 'could not record API key use'),
       });
       return authenticator;
+    },
+    get alerts() {
+      alerts ??= new AlertService({
+        db: container.db,
+        logger: container.logger,
+        transport: overrides.webhookTransport ?? createFetchTransport({ timeoutMs: config.webhooks.timeoutMs }),
+        maxAttempts: config.webhooks.maxAttempts,
+        enqueueDelivery: async (deliveryId) => {
+          await container.queue.enqueue('deliver-webhook', { deliveryId }, { attempts: config.webhooks.maxAttempts, backoffMs: config.webhooks.retryDelayMs });
+        },
+      });
+      return alerts;
     },
     async close() {
       // Reverse order of creation: consumers before what they consume.
