@@ -22,6 +22,7 @@ import { graphRoutes } from './routes/graph.ts';
 import { healthRoutes } from './routes/health.ts';
 import { postRoutes } from './routes/posts.ts';
 import { trendRoutes } from './routes/trends.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 /** What the API needs; the container provides it. */
 export interface ApiDependencies {
@@ -97,6 +98,7 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
       await v1.register(trendRoutes, { trends: deps.trends, db: deps.db });
       await v1.register(eventRoutes, { trends: deps.trends, db: deps.db });
       await v1.register(graphRoutes, { db: deps.db });
+      await v1.register(webhookRoutes, { db: deps.db });
     },
     { prefix: '/v1' },
   );
