@@ -5,6 +5,8 @@
 import type { Config } from '../config/env.ts';
 import { AlertService } from './alerts/service.ts';
 import { createFetchTransport, type WebhookTransport } from './alerts/transport.ts';
+import { DigestService } from './digest/service.ts';
+import { createSmtpTransport, type MailTransport } from './mail/transport.ts';
 import { createClassifier, type ExplainingClassifier } from './classifier/index.ts';
 import type { ChannelSource, SourceKind } from './collection/source.ts';
 import { createDb, type Db } from './db/db.ts';
@@ -46,6 +48,8 @@ export interface Container {
   readonly authenticator: Authenticator;
   /** Webhook alerts: events recorded, matched, delivered through the queue. */
   readonly alerts: AlertService;
+  /** Weekly digests, mailed through SMTP_URL/MAIL_FROM. */
+  readonly digests: DigestService;
   close(): Promise<void>;
 }
 
@@ -62,6 +66,8 @@ export interface ContainerOverrides {
   /** null: /metrics without queue depths (tests that run no Redis). */
   queueStats?: QueueStats | null;
   webhookTransport?: WebhookTransport;
+  /** null: mail not configured, whatever the configuration says. */
+  mailTransport?: MailTransport | null;
 }
 
 /** BullMQ's job counts of every queue, as the API's metrics port wants them. */
@@ -87,6 +93,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   let trends: TrendsService | undefined;
   let authenticator: Authenticator | undefined;
   let alerts: AlertService | undefined;
+  let digests: DigestService | undefined;
+  let mail: MailTransport | null | undefined = overrides.mailTransport;
   const clock = overrides.clock ?? systemClock;
   const sources = new Map<SourceKind, ChannelSource>();
   // Pacers live as long as the process: every job of one account shares its bucket.
@@ -183,6 +191,22 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         },
       });
       return alerts;
+    },
+    get digests() {
+      digests ??= new DigestService({
+        db: container.db,
+        trends: container.trends,
+        logger: container.logger,
+        mail: () => {
+          if (mail === undefined) {
+            mail = config.smtp ? createSmtpTransport(config.smtp) : null;
+            const opened = mail;
+            if (opened) closers.push(async () => opened.close());
+          }
+          return mail;
+        },
+      });
+      return digests;
     },
     async close() {
       // Reverse order of creation: consumers before what they consume.
