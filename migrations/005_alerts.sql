@@ -50,6 +50,8 @@ CREATE TABLE webhook_attempts (
   CHECK (status_code IS NOT NULL OR error IS NOT NULL)
 );
 CREATE INDEX webhook_attempts_delivery_idx ON webhook_attempts (delivery_id, id);
+-- /metrics counts the last day's attempts.
+CREATE INDEX webhook_attempts_time_idx ON webhook_attempts (attempted_at);
 
 CREATE TABLE digest_subscriptions (
   id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -80,3 +80,24 @@ describe('/v1/webhooks', () => {
     expect(missing.json().error.code).toBe('not_found');
   });
 });
+
+describe('/metrics', () => {
+  it('reports pending deliveries and the last day\'s attempts by result', async () => {
+    const hook = (await post({ url: 'https://example.org/metrics' })).json();
+    const events = ['evt_m1', 'evt_m2', 'evt_m3'].map((id) => ({ id, type: 'post.framed' as const, frames: ['denial'], audience: 'ru', channelId: null, data: {} }));
+    await insertEvents(api.db, events, new Date());
+    const ids = events.map((e) => deliveryId(hook.id, e.id));
+    await insertDeliveries(api.db, ids.map((id, i) => ({ id, webhookId: hook.id, eventId: events[i]!.id })));
+    const now = new Date();
+    await recordAttempt(api.db, { deliveryId: ids[0]!, attempt: 1, attemptedAt: now, statusCode: 500, error: null, durationMs: 5 }, null);
+    await recordAttempt(api.db, { deliveryId: ids[0]!, attempt: 2, attemptedAt: now, statusCode: 202, error: null, durationMs: 5 }, 'delivered');
+    await recordAttempt(api.db, { deliveryId: ids[1]!, attempt: 1, attemptedAt: now, statusCode: null, error: 'no response within 10000 ms', durationMs: 10_000 }, 'failed');
+    const text = (await api.app.inject({ url: '/metrics' })).body;
+    const sample = (name: string, labels = '') => Number(new RegExp(`^${name}${labels.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(sample('framewatch_webhook_attempts_24h', '{result="accepted"}')).toBe(1);
+    expect(sample('framewatch_webhook_attempts_24h', '{result="refused"}')).toBe(1);
+    expect(sample('framewatch_webhook_attempts_24h', '{result="unreachable"}')).toBe(1);
+    expect(sample('framewatch_webhook_deliveries_failed_24h')).toBe(1);
+    expect(sample('framewatch_webhook_deliveries_pending')).toBe(1);
+  });
+});
