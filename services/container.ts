@@ -186,6 +186,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         logger: container.logger,
         transport: overrides.webhookTransport ?? createFetchTransport({ timeoutMs: config.webhooks.timeoutMs }),
         maxAttempts: config.webhooks.maxAttempts,
+        // The window in which collection still sees edits: within it a post is news.
+        postHorizonMs: config.collection.refreshWindowMs,
         enqueueDelivery: async (deliveryId) => {
           await container.queue.enqueue('deliver-webhook', { deliveryId }, { attempts: config.webhooks.maxAttempts, backoffMs: config.webhooks.retryDelayMs });
         },

@@ -50,10 +50,16 @@ export interface ClassifiedPost {
   previousFrames: readonly string[];
 }
 
-/** post.framed events for the posts of one channel just classified. */
-export function postFramedEvents(channel: AlertChannel, posts: readonly ClassifiedPost[]): AlertEvent[] {
+/**
+ * post.framed events for the posts of one channel just classified. Posts
+ * older than `notBefore` are history, not news: a newly added channel's
+ * backfill classifies years of posts through the same jobs, and must not
+ * send each of them.
+ */
+export function postFramedEvents(channel: AlertChannel, posts: readonly ClassifiedPost[], notBefore: Date | null = null): AlertEvent[] {
   const out: AlertEvent[] = [];
   for (const p of posts) {
+    if (notBefore !== null && p.postedAt < notBefore) continue;
     const frames = [...new Set(p.frames)].sort();
     const before = new Set(p.previousFrames);
     const added = frames.filter((f) => !before.has(f));

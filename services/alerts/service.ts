@@ -14,17 +14,14 @@ import type { WebhookTransport } from './transport.ts';
 /** Enqueues the deliver-webhook job of a delivery (idempotent: the job id is the delivery id). */
 export type EnqueueDelivery = (deliveryId: string) => Promise<void>;
 
-export interface DeliveryCounters {
-  attempt(outcome: 'delivered' | 'retry' | 'failed'): void;
-}
-
 export interface AlertServiceDeps {
   db: Db;
   logger: Logger;
   enqueueDelivery: EnqueueDelivery;
   transport: WebhookTransport;
   maxAttempts: number;
-  counters?: DeliveryCounters;
+  /** post.framed only for posts younger than this (ms): older ones are backfill, not news. */
+  postHorizonMs: number;
   now?: () => Date;
 }
 
@@ -73,7 +70,7 @@ export class AlertService {
     if (!posts.some((p) => p.frames.length > 0)) return { events: 0, deliveryIds: [] };
     const channel = (await channelsById(tx, [channelId])).get(channelId);
     if (!channel) return { events: 0, deliveryIds: [] };
-    return this.record(tx, postFramedEvents(channel, posts));
+    return this.record(tx, postFramedEvents(channel, posts, new Date(this.now().getTime() - this.deps.postHorizonMs)));
   }
 
   /**
@@ -133,7 +130,6 @@ export class AlertService {
     const last = attempt >= maxAttempts;
     const settles = result.ok ? 'delivered' : last ? 'failed' : null;
     await recordAttempt(db, { deliveryId: id, attempt, attemptedAt, statusCode: result.statusCode, error: result.error, durationMs: result.durationMs }, settles);
-    this.deps.counters?.attempt(result.ok ? 'delivered' : last ? 'failed' : 'retry');
     if (result.ok) return { outcome: 'delivered', statusCode: result.statusCode };
     const problem = result.error ?? `HTTP ${result.statusCode}`;
     const context = { webhook: delivery.webhook.id, url: delivery.webhook.url, delivery: id, event: delivery.event.type, attempt, maxAttempts };

@@ -44,7 +44,7 @@ describe('trend alerts', () => {
     const transport: WebhookTransport = { post: async (r) => (sent.push(r), { ok: true, statusCode: 200, error: null, durationMs: 1 }) };
     const enqueued: string[] = [];
     const alerts = new AlertService({
-      db: t.db, logger: pino({ level: 'silent' }), transport, maxAttempts: 3,
+      db: t.db, logger: pino({ level: 'silent' }), transport, maxAttempts: 3, postHorizonMs: 2 * DAY,
       enqueueDelivery: async (id) => void enqueued.push(id),
     });
     const trends = new TrendsService(t.db, new RollupFreshness(t.db, { pairLimit: 500 }));

@@ -66,6 +66,7 @@ beforeAll(async () => {
     logger,
     transport: createFetchTransport({ timeoutMs: 2000 }),
     maxAttempts: MAX_ATTEMPTS,
+    postHorizonMs: 2 * 86_400_000,
     enqueueDelivery: async (deliveryId) => {
       await queue.enqueue('deliver-webhook', { deliveryId }, { attempts: MAX_ATTEMPTS, backoffMs: 50 });
     },
@@ -87,9 +88,10 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function post(messageId: number, text: string): ChannelPost {
+// Posts of the last hour: news (older ones are backfill, see the last test).
+function post(messageId: number, text: string, postedAt = new Date(Date.now() - 3_600_000 + messageId * 1000)): ChannelPost {
   return {
-    messageId, postedAt: new Date(Date.UTC(2025, 0, 10, 12, messageId)), text, entities: null, views: 10, forwards: null,
+    messageId, postedAt, text, entities: null, views: 10, forwards: null,
     replies: null, reactions: null, editedAt: null, forwardedFrom: null, mediaKind: null, groupedId: null,
   };
 }
@@ -169,6 +171,21 @@ describe('webhook delivery', () => {
     expect(log.map((a) => [a.attempt, a.status_code])).toEqual([[1, 503], [2, 503], [3, 204]]);
     // The denial post matched no filter of this webhook.
     expect(tries.every((r) => JSON.parse(r.body).data.messageId === 1)).toBe(true);
+  });
+
+  it('sends no post.framed for posts older than the horizon (a new channel\'s backfill)', async () => {
+    const hook = await createWebhook(t.db, { url: `${baseUrl}/backfill`, secret: 'backfill-secret-0123456789', frames: null, audiences: null, channelIds: null });
+    const { channel } = await registerChannel(t.db, { username: 'wh_backfill', audience: 'ru' });
+    const old = new Date(Date.now() - 3 * 86_400_000);
+    await t.db.transaction((tx) => upsertPosts(tx, channel.id, [post(1, 'Korea denial', old), post(2, 'Korea kidnapping')], { source: 'mtproto', seenAt: new Date() }));
+    await classify(channel.id, [1, 2], 'a');
+    const [got] = await until('the delivery of the recent post', async () => received.get('/backfill'));
+    expect(JSON.parse(got!.body).data.messageId).toBe(2);
+    await until('the delivery logged', async () => (await attempts(hook.id)).length === 1);
+    const tagged = await t.db.query('SELECT 1 FROM frame_tags WHERE channel_id = $1', [channel.id]);
+    expect(tagged.rowCount).toBe(2); // both classified, only one announced
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received.get('/backfill')).toHaveLength(1);
   });
 
   it('an unreachable URL: a clear logged error per attempt, bounded attempts, the event and delivery kept', async () => {

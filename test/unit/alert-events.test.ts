@@ -25,6 +25,15 @@ describe('post.framed events', () => {
     ])).toEqual([]);
   });
 
+  it('posts older than the horizon are history, not news', () => {
+    const posts = [
+      { messageId: 1, version: 1, postedAt: new Date('2025-03-01T09:59:59Z'), frames: ['denial'], previousFrames: [] },
+      { messageId: 2, version: 1, postedAt: new Date('2025-03-01T10:00:00Z'), frames: ['denial'], previousFrames: [] },
+    ];
+    expect(postFramedEvents(channel, posts, new Date('2025-03-01T10:00:00Z')).map((e) => e.data.messageId)).toEqual([2]);
+    expect(postFramedEvents(channel, posts)).toHaveLength(2);
+  });
+
   it('an edit that adds a frame is an event naming only the added frame', () => {
     const [e] = postFramedEvents(channel, [{ messageId: 5, version: 2, postedAt: at, frames: ['kidnapping', 'denial'], previousFrames: ['denial'] }]);
     expect(e!.data).toMatchObject({ newFrames: ['kidnapping'], previousFrames: ['denial'], frames: ['denial', 'kidnapping'] });
