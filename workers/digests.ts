@@ -10,6 +10,12 @@ export function digestHandlers(deps: { db: Db; queue: Pick<JobQueue, 'enqueue'>;
   const now = deps.now ?? (() => new Date());
   return {
     'schedule-digests': async () => {
+      // Without mail every due digest would fail its attempts each tick; say why once per tick instead.
+      if (!deps.digests.canSend()) {
+        const subscriptions = (await listSubscriptions(deps.db)).length;
+        if (subscriptions > 0) deps.logger.warn({ subscriptions }, 'digests are due but mail is not configured: set SMTP_URL and MAIL_FROM');
+        return { enqueued: 0, mailConfigured: false };
+      }
       let enqueued = 0;
       const at = now();
       for (const s of await listSubscriptions(deps.db)) {

@@ -122,7 +122,9 @@ export function buildDigest(input: DigestInput): Digest {
     `<p>Week of ${input.week}, compared with the week of ${input.previousWeek}. Shares are framed posts per on-topic post of the audience.</p>`,
   ];
 
-  for (const a of audiences) {
+  // Audiences without a single on-topic post in either week get one line together, not a section each.
+  const silent = audiences.filter((a) => a.onTopicPosts === 0 && a.previousOnTopicPosts === 0);
+  for (const a of audiences.filter((x) => !silent.includes(x))) {
     text.push(`== ${audienceName(a.audience)}: ${a.onTopicPosts} on-topic posts (previous week ${a.previousOnTopicPosts})`);
     html.push(`<h2>${escapeHtml(audienceName(a.audience))}</h2>`, `<p>${a.onTopicPosts} on-topic posts (previous week ${a.previousOnTopicPosts}).</p>`);
     if (a.shifts.length === 0) {
@@ -154,6 +156,12 @@ export function buildDigest(input: DigestInput): Digest {
       if (d.examples.length > 0) html.push('</ul>');
     }
     text.push('');
+  }
+
+  if (silent.length > 0) {
+    const names = silent.map((a) => audienceName(a.audience)).join(', ');
+    text.push(`== No on-topic posts in either week: ${names}`, '');
+    html.push(`<p>No on-topic posts in either week: ${escapeHtml(names)}.</p>`);
   }
 
   text.push('== First seen this week');

@@ -136,6 +136,11 @@ export class DigestService {
     return { week, previousWeek, frameLabels: FRAME_LABELS, audienceLabels: AUDIENCE_LABELS, audiences: audienceData, firstSeen, details };
   }
 
+  /** Whether mail is configured (SMTP_URL and MAIL_FROM). */
+  canSend(): boolean {
+    return this.deps.mail() !== null;
+  }
+
   async build(weekDay: string, filter: DigestFilter): Promise<Digest> {
     return buildDigest(await this.input(weekDay, filter));
   }

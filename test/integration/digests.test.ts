@@ -240,3 +240,19 @@ describe('the weekly schedule', () => {
     expect(jobs).toEqual([]);
   });
 });
+
+describe('the weekly schedule without mail', () => {
+  it('enqueues nothing and says why', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+    const jobs: unknown[] = [];
+    const handlers = digestHandlers({
+      db: api.db, digests: service(null), logger, now: () => new Date('2025-03-10T09:00:00Z'),
+      queue: { enqueue: async (name, data) => (jobs.push({ name, data }), name) },
+    });
+    const result = await handlers['schedule-digests']!({ name: 'schedule-digests', id: 'x', data: {}, attempt: 1, signal: new AbortController().signal });
+    expect(result).toEqual({ enqueued: 0, mailConfigured: false });
+    expect(jobs).toEqual([]);
+    expect(String(lines[0]?.msg)).toContain('SMTP_URL');
+  });
+});

@@ -59,3 +59,20 @@ describe('the digest builder', () => {
     expect(d.text).toContain('- @a_b, 2025-03-04: <script>x</script> & more https://t.me/a_b/5');
   });
 });
+
+describe('audiences without on-topic posts', () => {
+  it('are listed together in one line instead of a section each', () => {
+    const d = buildDigest(input({
+      audiences: [
+        { audience: 'ua', frames: [{ frame: 'denial', thisWeek: share(1, 2), previousWeek: share(0, 1) }] },
+        { audience: 'ru', frames: [{ frame: 'denial', thisWeek: share(0, 0), previousWeek: share(0, 0) }] },
+        { audience: 'west', frames: [{ frame: 'denial', thisWeek: share(0, 0), previousWeek: share(0, 0) }] },
+      ],
+      audienceLabels: { ua: 'Ukrainian audience', ru: 'Russian domestic audience', west: 'Foreign audiences' },
+    }));
+    expect(d.text).toContain('== Ukrainian audience: 2 on-topic posts (previous week 1)');
+    expect(d.text).toContain('== No on-topic posts in either week: Russian domestic audience, Foreign audiences');
+    expect(d.text).not.toContain('== Russian domestic audience:');
+    expect(d.audiences.map((a) => a.audience)).toEqual(['ua', 'ru', 'west']);
+  });
+});
