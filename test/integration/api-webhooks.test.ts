@@ -23,13 +23,13 @@ describe('/v1/webhooks', () => {
     const given = await post({ url: 'http://127.0.0.1:9/x', secret: 'my-own-secret-value-123' });
     expect(given.json().secret).toBe('my-own-secret-value-123');
 
-    const list = await api.get('/v1/webhooks');
+    const list = await api.get('/v1/webhooks', api.adminKey);
     expect(list.items.map((w: { id: number }) => w.id)).toEqual([created.id, given.json().id]);
     expect(JSON.stringify(list)).not.toContain('secret');
 
     expect((await api.inject({ method: 'DELETE', url: `/v1/webhooks/${created.id}`, key: api.adminKey })).statusCode).toBe(204);
     expect((await api.inject({ method: 'DELETE', url: `/v1/webhooks/${created.id}`, key: api.adminKey })).statusCode).toBe(404);
-    expect((await api.get('/v1/webhooks')).items).toHaveLength(1);
+    expect((await api.get('/v1/webhooks', api.adminKey)).items).toHaveLength(1);
   });
 
   it('400 names the bad parameter', async () => {
@@ -53,12 +53,14 @@ describe('/v1/webhooks', () => {
     expect((await post({ url: 'https://example.org/x', channels: ['@nobody_here'] })).json().error.message).toContain('@nobody_here');
   });
 
-  it('needs a key; writes need an admin key', async () => {
+  it('needs an admin key, for reads too (URLs can carry the receiver\'s tokens)', async () => {
     expect((await post({ url: 'https://example.org/x' }, null)).statusCode).toBe(401);
     expect((await post({ url: 'https://example.org/x' }, api.readKey)).statusCode).toBe(403);
     expect((await api.inject({ method: 'DELETE', url: '/v1/webhooks/1', key: api.readKey })).statusCode).toBe(403);
+    expect((await api.inject({ method: 'GET', url: '/v1/webhooks', key: api.readKey })).statusCode).toBe(403);
+    expect((await api.inject({ method: 'GET', url: '/v1/webhooks/1/deliveries', key: api.readKey })).statusCode).toBe(403);
     expect((await api.inject({ method: 'GET', url: '/v1/webhooks', key: null })).statusCode).toBe(401);
-    expect((await api.inject({ method: 'GET', url: '/v1/webhooks', key: api.readKey })).statusCode).toBe(200);
+    expect((await api.inject({ method: 'GET', url: '/v1/webhooks', key: api.adminKey })).statusCode).toBe(200);
   });
 
   it('GET /v1/webhooks/:id/deliveries lists every attempt, newest first; 404 for an unknown webhook', async () => {
@@ -70,12 +72,12 @@ describe('/v1/webhooks', () => {
     await insertDeliveries(api.db, [{ id, webhookId: hook.id, eventId: event.id }]);
     await recordAttempt(api.db, { deliveryId: id, attempt: 1, attemptedAt: at, statusCode: null, error: 'ECONNREFUSED: connect ECONNREFUSED', durationMs: 3 }, null);
     await recordAttempt(api.db, { deliveryId: id, attempt: 2, attemptedAt: new Date(at.getTime() + 30_000), statusCode: 200, error: null, durationMs: 41 }, 'delivered');
-    const { items } = await api.get(`/v1/webhooks/${hook.id}/deliveries`);
+    const { items } = await api.get(`/v1/webhooks/${hook.id}/deliveries`, api.adminKey);
     expect(items).toEqual([
       { deliveryId: id, eventId: 'evt_log', eventType: 'post.framed', status: 'delivered', attempt: 2, at: '2025-03-03T10:00:30.000Z', statusCode: 200, error: null, durationMs: 41 },
       { deliveryId: id, eventId: 'evt_log', eventType: 'post.framed', status: 'delivered', attempt: 1, at: '2025-03-03T10:00:00.000Z', statusCode: null, error: 'ECONNREFUSED: connect ECONNREFUSED', durationMs: 3 },
     ]);
-    const missing = await api.inject({ method: 'GET', url: '/v1/webhooks/999999/deliveries' });
+    const missing = await api.inject({ method: 'GET', url: '/v1/webhooks/999999/deliveries', key: api.adminKey });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('not_found');
   });

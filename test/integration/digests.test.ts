@@ -127,7 +127,7 @@ describe('/v1/digests', () => {
     expect(res.statusCode).toBe(201);
     const sub = res.json();
     expect(sub).toMatchObject({ email: 'analyst@example.org', audiences: ['ua'], frames: null, weekday: 2, hour: 6 });
-    expect((await api.get('/v1/digests')).items.map((s: { id: number }) => s.id)).toContain(sub.id);
+    expect((await api.get('/v1/digests', api.adminKey)).items.map((s: { id: number }) => s.id)).toContain(sub.id);
     const preview = await api.get(`/v1/digests/${sub.id}/preview?week=2025-03-06`);
     expect(preview.week).toBe(WEEK);
     expect(preview.subject).toContain('Cannon fodder +60.0 pp');
@@ -158,6 +158,7 @@ describe('/v1/digests', () => {
     expect(badWeek.json().error.parameter).toBe('week');
     expect((await api.inject({ method: 'POST', url: '/v1/digests', key: api.readKey, payload: { email: 'c@example.org' } })).statusCode).toBe(403);
     expect((await api.inject({ method: 'DELETE', url: `/v1/digests/${sub.id}`, key: api.readKey })).statusCode).toBe(403);
+    expect((await api.inject({ method: 'GET', url: '/v1/digests', key: api.readKey })).statusCode).toBe(403);
     expect((await api.inject({ method: 'GET', url: '/v1/digests', key: null })).statusCode).toBe(401);
   });
 });

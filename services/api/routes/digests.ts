@@ -1,4 +1,5 @@
-// Weekly digest subscriptions and the preview of a week's digest. Writes need an admin key.
+// Weekly digest subscriptions and the preview of a week's digest. The list
+// and writes need an admin key (addresses are personal data); the preview a read key.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FRAME_IDS } from '../../../config/taxonomy.ts';
 import { AUDIENCES } from '../../channels/types.ts';
@@ -27,7 +28,9 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MA
 export const digestRoutes: FastifyPluginAsyncTypebox<{ db: Queryable; digests: DigestService }> = async (app, { db, digests }) => {
   const security = [{ apiKey: [] }];
 
+  // Listing shows subscribers' addresses: admin only.
   app.get('/digests', {
+    config: { scope: 'admin' },
     schema: {
       tags: ['alerts'],
       summary: 'Weekly digest subscriptions',

@@ -1,5 +1,5 @@
 // Webhooks: subscriptions to alert events (docs/alerts.md) and their delivery
-// log. Writes need an admin key. The secret is returned once, at creation.
+// log. Every route needs an admin key (URLs can carry the receiver's tokens). The secret is returned once, at creation.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FRAME_IDS } from '../../../config/taxonomy.ts';
 import { generateSecret } from '../../alerts/signature.ts';
@@ -63,7 +63,9 @@ async function resolveChannels(db: Queryable, refs: ReadonlyArray<number | strin
 export const webhookRoutes: FastifyPluginAsyncTypebox<{ db: Queryable }> = async (app, { db }) => {
   const security = [{ apiKey: [] }];
 
+  // Reads are admin too: a webhook URL often carries a token of the receiver.
   app.get('/webhooks', {
+    config: { scope: 'admin' },
     schema: {
       tags: ['alerts'],
       summary: 'Webhook subscriptions (their secrets are never shown again)',
@@ -118,6 +120,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ db: Queryable }> = async
   });
 
   app.get('/webhooks/:id/deliveries', {
+    config: { scope: 'admin' },
     schema: {
       tags: ['alerts'],
       summary: 'Every delivery attempt of a webhook, newest first: status code or error, duration, attempt number, time',
