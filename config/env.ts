@@ -63,6 +63,8 @@ export interface Config {
   adminKey: string | null;
   /** The analyst API's limits (docs/api.md). */
   api: ApiLimits;
+  /** Webhook delivery (docs/alerts.md). */
+  webhooks: WebhookDeliveryConfig;
   logLevel: LogLevel;
 }
 
@@ -71,6 +73,15 @@ export interface ApiLimits {
   rateLimitPerMinute: number;
   /** Stale (channel, day) rollup pairs one trends request may recompute before answering. */
   rollupRefreshLimit: number;
+}
+
+export interface WebhookDeliveryConfig {
+  /** Ms a consumer has to answer one attempt. */
+  timeoutMs: number;
+  /** Attempts per delivery in all, the first included. */
+  maxAttempts: number;
+  /** Delay before the first retry; each later retry waits twice as long. */
+  retryDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -252,6 +263,12 @@ export function loadConfig(env: Env): Config {
     rollupRefreshLimit: positiveInt('API_ROLLUP_REFRESH_LIMIT', 500, 100_000),
   };
 
+  const webhooks: WebhookDeliveryConfig = {
+    timeoutMs: duration('WEBHOOK_TIMEOUT', '10s', 100),
+    maxAttempts: positiveInt('WEBHOOK_MAX_ATTEMPTS', 8, 30),
+    retryDelayMs: duration('WEBHOOK_RETRY_DELAY', '30s', 10),
+  };
+
   const logLevel = (read('LOG_LEVEL') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
@@ -269,6 +286,7 @@ export function loadConfig(env: Env): Config {
     smtp,
     adminKey,
     api,
+    webhooks,
     logLevel,
   };
 }

@@ -3,6 +3,10 @@
 // first use, so a command that needs no database (classify) never opens one,
 // and close() releases exactly what was opened.
 import type { Config } from '../config/env.ts';
+import { AlertService } from './alerts/service.ts';
+import { createFetchTransport, type WebhookTransport } from './alerts/transport.ts';
+import { DigestService } from './digest/service.ts';
+import { createSmtpTransport, type MailTransport } from './mail/transport.ts';
 import { createClassifier, type ExplainingClassifier } from './classifier/index.ts';
 import type { ChannelSource, SourceKind } from './collection/source.ts';
 import { createDb, type Db } from './db/db.ts';
@@ -42,6 +46,10 @@ export interface Container {
   readonly queueStats: QueueStats | null;
   readonly trends: TrendsService;
   readonly authenticator: Authenticator;
+  /** Webhook alerts: events recorded, matched, delivered through the queue. */
+  readonly alerts: AlertService;
+  /** Weekly digests, mailed through SMTP_URL/MAIL_FROM. */
+  readonly digests: DigestService;
   close(): Promise<void>;
 }
 
@@ -57,6 +65,9 @@ export interface ContainerOverrides {
   readinessChecks?: readonly ReadinessCheck[];
   /** null: /metrics without queue depths (tests that run no Redis). */
   queueStats?: QueueStats | null;
+  webhookTransport?: WebhookTransport;
+  /** null: mail not configured, whatever the configuration says. */
+  mailTransport?: MailTransport | null;
 }
 
 /** BullMQ's job counts of every queue, as the API's metrics port wants them. */
@@ -81,6 +92,9 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   let readinessChecks = overrides.readinessChecks;
   let trends: TrendsService | undefined;
   let authenticator: Authenticator | undefined;
+  let alerts: AlertService | undefined;
+  let digests: DigestService | undefined;
+  let mail: MailTransport | null | undefined = overrides.mailTransport;
   const clock = overrides.clock ?? systemClock;
   const sources = new Map<SourceKind, ChannelSource>();
   // Pacers live as long as the process: every job of one account shares its bucket.
@@ -165,6 +179,36 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         onTouchError: (err) => container.logger.warn({ err }, 'could not record API key use'),
       });
       return authenticator;
+    },
+    get alerts() {
+      alerts ??= new AlertService({
+        db: container.db,
+        logger: container.logger,
+        transport: overrides.webhookTransport ?? createFetchTransport({ timeoutMs: config.webhooks.timeoutMs }),
+        maxAttempts: config.webhooks.maxAttempts,
+        // The window in which collection still sees edits: within it a post is news.
+        postHorizonMs: config.collection.refreshWindowMs,
+        enqueueDelivery: async (deliveryId) => {
+          await container.queue.enqueue('deliver-webhook', { deliveryId }, { attempts: config.webhooks.maxAttempts, backoffMs: config.webhooks.retryDelayMs });
+        },
+      });
+      return alerts;
+    },
+    get digests() {
+      digests ??= new DigestService({
+        db: container.db,
+        trends: container.trends,
+        logger: container.logger,
+        mail: () => {
+          if (mail === undefined) {
+            mail = config.smtp ? createSmtpTransport(config.smtp) : null;
+            const opened = mail;
+            if (opened) closers.push(async () => opened.close());
+          }
+          return mail;
+        },
+      });
+      return digests;
     },
     async close() {
       // Reverse order of creation: consumers before what they consume.

@@ -2,6 +2,7 @@
 // collector as soon as it commits them) and the backlog sweep (posts stored
 // without a job: `collect --once`, imports, a crash between commit and enqueue).
 import { classifyBacklog, classifyPosts, type TextClassifier } from '../services/classification/service.ts';
+import type { AlertService } from '../services/alerts/service.ts';
 import type { Db } from '../services/db/db.ts';
 import type { Logger } from '../services/log.ts';
 import type { JobHandlers } from '../services/queue/bullmq.ts';
@@ -12,13 +13,26 @@ export interface ClassificationWorkerDeps {
   logger: Logger;
   /** Posts the sweep classifies per run; the rest wait for the next tick. */
   backlogBatch?: number;
+  /**
+   * post.framed alerts for posts classified by classify-posts jobs (new and
+   * edited posts as they are collected). The backlog sweep sends none: it
+   * classifies imports and history, which are not news.
+   */
+  alerts?: Pick<AlertService, 'recordClassified' | 'dispatch'>;
 }
 
 export function classificationHandlers(deps: ClassificationWorkerDeps): JobHandlers {
   const { db, classifier, logger } = deps;
   return {
     'classify-posts': async ({ data }) => {
-      const saved = await classifyPosts(db, classifier, data.channelId, data.messageIds);
+      const { alerts } = deps;
+      const deliveryIds: string[] = [];
+      const saved = await classifyPosts(db, classifier, data.channelId, data.messageIds, new Date(), alerts
+        ? async (tx, channelId, posts) => {
+          deliveryIds.push(...(await alerts.recordClassified(tx, channelId, posts)).deliveryIds);
+        }
+        : undefined);
+      if (alerts) await alerts.dispatch(deliveryIds);
       const framed = saved.filter((s) => s.frames.length > 0).length;
       logger.debug({ channelId: data.channelId, posts: saved.length, framed }, 'classified');
       // Fewer saved than asked: some posts were edited meanwhile (their own job follows) or deleted.

@@ -1,12 +1,14 @@
 // The worker process: registers the per-channel schedules from the channels
-// table and the housekeeping schedules, runs the collection, classification
-// and housekeeping workers, keeps the schedules in step with the table, and
+// table and the housekeeping schedules, runs the collection, classification,
+// alert, digest and housekeeping workers, keeps the schedules in step with the table, and
 // shuts down gracefully.
 import type { Container } from '../services/container.ts';
 import type { SourceKind } from '../services/collection/source.ts';
 import { schedulableChannelIds } from '../services/collection/state.ts';
 import { startWorkers } from '../services/queue/bullmq.ts';
+import { alertHandlers } from './alerts.ts';
 import { classificationHandlers } from './classify-posts.ts';
+import { digestHandlers } from './digests.ts';
 import { collectionHandlers } from './collection.ts';
 import { maintenanceHandlers } from './maintenance.ts';
 
@@ -45,8 +47,10 @@ export async function runWorker(container: Container, options: WorkerRunOptions)
     logger,
     handlers: {
       ...collectionHandlers({ db, queue, source, config: every, logger }),
-      ...classificationHandlers({ db, classifier: container.classifier, logger }),
+      ...classificationHandlers({ db, classifier: container.classifier, logger, alerts: container.alerts }),
       ...maintenanceHandlers({ db }),
+      ...alertHandlers({ alerts: container.alerts, trends: container.trends }),
+      ...digestHandlers({ db, queue, digests: container.digests, logger }),
     },
   });
   options.onReady?.({ source: source.kind, channels, queues: workers.queues });

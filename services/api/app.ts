@@ -11,17 +11,20 @@ import type { Db } from '../db/db.ts';
 import type { Authenticator } from '../keys/authenticator.ts';
 import type { Logger } from '../log.ts';
 import type { QueueStats, ReadinessCheck } from '../monitoring/ports.ts';
+import type { DigestService } from '../digest/service.ts';
 import type { TrendsService } from '../trends/service.ts';
 import { protectRoutes } from './auth.ts';
 import { ApiError, installErrorHandling } from './errors.ts';
 import { createMetrics } from './metrics.ts';
 import { channelRoutes } from './routes/channels.ts';
+import { digestRoutes } from './routes/digests.ts';
 import { eventRoutes } from './routes/events.ts';
 import { frameRoutes } from './routes/frames.ts';
 import { graphRoutes } from './routes/graph.ts';
 import { healthRoutes } from './routes/health.ts';
 import { postRoutes } from './routes/posts.ts';
 import { trendRoutes } from './routes/trends.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 /** What the API needs; the container provides it. */
 export interface ApiDependencies {
@@ -32,6 +35,7 @@ export interface ApiDependencies {
   readonly queueStats: QueueStats | null;
   readonly trends: TrendsService;
   readonly authenticator: Authenticator;
+  readonly digests: DigestService;
 }
 
 /** Largest request body: ours are small JSON documents. */
@@ -97,6 +101,8 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
       await v1.register(trendRoutes, { trends: deps.trends, db: deps.db });
       await v1.register(eventRoutes, { trends: deps.trends, db: deps.db });
       await v1.register(graphRoutes, { db: deps.db });
+      await v1.register(webhookRoutes, { db: deps.db });
+      await v1.register(digestRoutes, { db: deps.db, digests: deps.digests });
     },
     { prefix: '/v1' },
   );

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FRAME_IDS } from '../../config/taxonomy.ts';
 import type { Queryable } from '../db/db.ts';
-import { classificationStats, collectionLag, rollupBacklog, type ClassificationStats, type CollectionLag } from '../monitoring/pipeline-stats.ts';
+import { classificationStats, collectionLag, rollupBacklog, webhookStats, type ClassificationStats, type CollectionLag, type WebhookStats } from '../monitoring/pipeline-stats.ts';
 import type { QueueStats } from '../monitoring/ports.ts';
 
 export interface MetricsOptions {
@@ -21,6 +21,7 @@ interface PipelineSnapshot {
   lag: CollectionLag;
   classification: ClassificationStats;
   backlog: { pairs: number; days: number };
+  webhooks: WebhookStats;
 }
 
 export interface Metrics {
@@ -53,8 +54,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
   let snapshot: PipelineSnapshot | null = null;
   const loadSnapshot = async (): Promise<PipelineSnapshot | null> => {
     try {
-      const [lag, classification, backlog] = await Promise.all([collectionLag(options.db), classificationStats(options.db), rollupBacklog(options.db)]);
-      return { lag, classification, backlog };
+      const [lag, classification, backlog, webhooks] = await Promise.all([collectionLag(options.db), classificationStats(options.db), rollupBacklog(options.db), webhookStats(options.db)]);
+      return { lag, classification, backlog, webhooks };
     } catch (err) {
       collectFailures.inc({ source: 'database' });
       options.onCollectError?.('database', err);
@@ -88,6 +89,13 @@ export function createMetrics(options: MetricsOptions): Metrics {
     g.set({ level: 'channel_day' }, s.backlog.pairs);
     g.set({ level: 'audience_day' }, s.backlog.days);
   });
+
+  // From the deliveries log, so the API reports what every worker process did.
+  gauge('framewatch_webhook_deliveries_pending', 'Webhook deliveries waiting for a first attempt or a retry', [], (g, s) => g.set(s.webhooks.pending));
+  gauge('framewatch_webhook_attempts_24h', 'Webhook delivery attempts in the last 24 hours by result: accepted (2xx), refused (other status), unreachable (no response)', ['result'], (g, s) => {
+    for (const [result, n] of Object.entries(s.webhooks.attempts24h)) g.set({ result }, n);
+  });
+  gauge('framewatch_webhook_deliveries_failed_24h', 'Webhook deliveries given up (attempts exhausted) in the last 24 hours', [], (g, s) => g.set(s.webhooks.failed24h));
 
   const queueStats = options.queueStats;
   if (queueStats) {

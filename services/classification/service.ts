@@ -2,7 +2,7 @@
 // posts store. Used by the classify-posts job (new and edited posts), by
 // `framewatch reclassify` (posts tagged by an older classifier version) and
 // by the demo.
-import type { Db } from '../db/db.ts';
+import type { Db, Queryable } from '../db/db.ts';
 import { refreshAllRollups } from '../trends/rollups.ts';
 import {
   countPostsNeedingClassification,
@@ -26,29 +26,40 @@ export interface ClassifiedChannelPosts {
   saved: SavedClassification[];
 }
 
-async function classifyAndSave(db: Db, classifier: TextClassifier, posts: PostToClassify[], at: Date): Promise<ClassifiedChannelPosts[]> {
+async function classifyAndSave(db: Db, classifier: TextClassifier, posts: PostToClassify[], at: Date, onSaved?: OnSaved): Promise<ClassifiedChannelPosts[]> {
   const byChannel = new Map<number, PostToClassify[]>();
   for (const p of posts) byChannel.set(p.channelId, [...(byChannel.get(p.channelId) ?? []), p]);
   return db.transaction(async (tx) => {
     const out: ClassifiedChannelPosts[] = [];
     for (const [channelId, channelPosts] of byChannel) {
       const results = channelPosts.map((p) => ({ messageId: p.messageId, version: p.version, ...classifier.classify(p.text) }));
-      out.push({ channelId, saved: await saveClassifications(tx, channelId, classifier.version, results, at) });
+      const saved = await saveClassifications(tx, channelId, classifier.version, results, at);
+      if (onSaved && saved.length > 0) await onSaved(tx, channelId, saved);
+      out.push({ channelId, saved });
     }
     return out;
   });
 }
 
-/** Classifies the given posts of one channel (the classify-posts job). */
+/** Runs inside the transaction that saved the tags: what depends on them commits or rolls back with them. */
+export type OnSaved = (tx: Queryable, channelId: number, saved: SavedClassification[]) => Promise<void>;
+
+/**
+ * Classifies the given posts of one channel (the classify-posts job).
+ * `onSaved` records what follows from the new tags (alert events) in the
+ * same transaction: a retried job finds the tags already saved and the
+ * frames unchanged, so anything recorded after the commit would be lost.
+ */
 export async function classifyPosts(
   db: Db,
   classifier: TextClassifier,
   channelId: number,
   messageIds: readonly number[],
   at: Date = new Date(),
+  onSaved?: OnSaved,
 ): Promise<SavedClassification[]> {
   const posts = await loadPostsToClassify(db, channelId, messageIds);
-  const [result] = await classifyAndSave(db, classifier, posts, at);
+  const [result] = await classifyAndSave(db, classifier, posts, at, onSaved);
   return result?.saved ?? [];
 }
 

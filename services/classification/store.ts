@@ -29,6 +29,8 @@ export interface PostClassification {
 
 export interface SavedClassification {
   messageId: number;
+  /** posts.version the frames were computed from. */
+  version: number;
   postedAt: Date;
   frames: string[];
   /** Frames the post carried before this write (for "newly framed" alerts). */
@@ -92,6 +94,7 @@ export async function saveClassifications(
     .filter((r) => saved.has(r.messageId))
     .map((r) => ({
       messageId: r.messageId,
+      version: r.version,
       postedAt: saved.get(r.messageId)!,
       frames: r.onTopic ? r.frames.map((f) => f.frame) : [],
       previousFrames: (previous.get(r.messageId) ?? []).sort(),

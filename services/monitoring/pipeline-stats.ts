@@ -44,3 +44,25 @@ export async function rollupBacklog(db: Queryable): Promise<{ pairs: number; day
   );
   return rows[0]!;
 }
+
+export interface WebhookStats {
+  /** Deliveries waiting for a first or further attempt. */
+  pending: number;
+  /** Attempts of the last 24 hours: accepted (2xx), refused (another status), unreachable (no response). */
+  attempts24h: { accepted: number; refused: number; unreachable: number };
+  /** Deliveries given up in the last 24 hours (attempts exhausted). */
+  failed24h: number;
+}
+
+export async function webhookStats(db: Queryable): Promise<WebhookStats> {
+  const { rows } = await db.query<{ pending: number; accepted: number; refused: number; unreachable: number; failed: number }>(
+    `SELECT (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending')::bigint AS pending,
+            count(*) FILTER (WHERE a.status_code BETWEEN 200 AND 299)::bigint AS accepted,
+            count(*) FILTER (WHERE a.status_code IS NOT NULL AND a.status_code NOT BETWEEN 200 AND 299)::bigint AS refused,
+            count(*) FILTER (WHERE a.status_code IS NULL)::bigint AS unreachable,
+            (SELECT count(*) FROM webhook_deliveries WHERE status = 'failed' AND finished_at > now() - interval '24 hours')::bigint AS failed
+       FROM webhook_attempts a WHERE a.attempted_at > now() - interval '24 hours'`,
+  );
+  const r = rows[0]!;
+  return { pending: r.pending, attempts24h: { accepted: r.accepted, refused: r.refused, unreachable: r.unreachable }, failed24h: r.failed };
+}

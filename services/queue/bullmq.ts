@@ -40,6 +40,9 @@ export interface EnqueueOptions {
   /** Tells apart same-shaped work that is new in substance (see catalog.jobId). */
   marker?: string;
   delayMs?: number;
+  /** Attempts in all and the first retry's delay (doubling after), instead of the defaults. */
+  attempts?: number;
+  backoffMs?: number;
 }
 
 export interface ScheduleSummary {
@@ -82,7 +85,12 @@ export function createJobQueue(connection: QueueConnection): JobQueue {
     async enqueue(name, data, options = {}) {
       const payload = validateJob(name, data);
       const id = jobId(name, payload, options.marker);
-      await queueOf(JOB_QUEUE[name]).add(name, payload, { jobId: id, ...(options.delayMs ? { delay: options.delayMs } : {}) });
+      await queueOf(JOB_QUEUE[name]).add(name, payload, {
+        jobId: id,
+        ...(options.delayMs ? { delay: options.delayMs } : {}),
+        ...(options.attempts ? { attempts: options.attempts } : {}),
+        ...(options.backoffMs ? { backoff: { type: 'exponential', delay: options.backoffMs } } : {}),
+      });
       return id;
     },
 

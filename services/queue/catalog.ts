@@ -9,6 +9,8 @@ export const QUEUES = {
   classify: 'classify',
   /** Periodic housekeeping: the classification backlog sweep, rollup refresh. */
   maintain: 'maintain',
+  /** Webhook deliveries: one job per (webhook, event), retried with backoff. */
+  deliver: 'deliver',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -20,6 +22,17 @@ export interface ClassifyPostsJob {
   channelId: number;
   /** Sorted, distinct, at most MAX_CLASSIFY_IDS. */
   messageIds: number[];
+}
+
+export interface DeliverWebhookJob {
+  /** webhook_deliveries.id; the job reads the webhook and event from the database (no secrets in Redis). */
+  deliveryId: string;
+}
+
+export interface SendDigestJob {
+  subscriptionId: number;
+  /** Monday of the ISO week the digest covers. */
+  week: string;
 }
 
 export interface JobCatalog {
@@ -36,6 +49,12 @@ export interface JobCatalog {
   'classify-backlog': EmptyJob;
   /** Recomputes stale daily rollups. */
   'refresh-rollups': EmptyJob;
+  /** Finds frame.first_seen and frame.spike events in the rollups, stores and dispatches the new ones; re-enqueues stuck deliveries. */
+  'detect-alert-events': EmptyJob;
+  'deliver-webhook': DeliverWebhookJob;
+  /** Enqueues a send-digest for every subscription whose weekly digest is due. */
+  'schedule-digests': EmptyJob;
+  'send-digest': SendDigestJob;
 }
 export type JobName = keyof JobCatalog;
 
@@ -50,6 +69,10 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'classify-posts': QUEUES.classify,
   'classify-backlog': QUEUES.maintain,
   'refresh-rollups': QUEUES.maintain,
+  'detect-alert-events': QUEUES.maintain,
+  'deliver-webhook': QUEUES.deliver,
+  'schedule-digests': QUEUES.maintain,
+  'send-digest': QUEUES.maintain,
 };
 
 export const MAX_CLASSIFY_IDS = 500;
@@ -80,6 +103,22 @@ function emptyJob(name: string, data: unknown): EmptyJob {
 export const VALIDATORS: { [N in JobName]: (data: unknown) => JobCatalog[N] } = {
   'classify-backlog': (d) => emptyJob('classify-backlog', d),
   'refresh-rollups': (d) => emptyJob('refresh-rollups', d),
+  'detect-alert-events': (d) => emptyJob('detect-alert-events', d),
+  'schedule-digests': (d) => emptyJob('schedule-digests', d),
+  'send-digest': (data) => {
+    const d = data as Partial<SendDigestJob> | null;
+    if (typeof d !== 'object' || d === null || !positiveInt(d.subscriptionId) || typeof d.week !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(d.week) || Object.keys(d).length !== 2) {
+      throw new JobPayloadError(`send-digest needs exactly {subscriptionId, week: YYYY-MM-DD}, got ${JSON.stringify(data)}`);
+    }
+    return { subscriptionId: d.subscriptionId, week: d.week };
+  },
+  'deliver-webhook': (data) => {
+    const d = data as Partial<DeliverWebhookJob> | null;
+    if (typeof d !== 'object' || d === null || typeof d.deliveryId !== 'string' || !/^dlv_[0-9a-f]{32}$/.test(d.deliveryId) || Object.keys(d).length !== 1) {
+      throw new JobPayloadError(`deliver-webhook needs exactly {deliveryId: "dlv_<32 hex>"}, got ${JSON.stringify(data)}`);
+    }
+    return { deliveryId: d.deliveryId };
+  },
   poll: (d) => channelJob('poll', d),
   backfill: (d) => channelJob('backfill', d),
   snapshot: (d) => channelJob('snapshot', d),
@@ -126,7 +165,11 @@ function fnv1a(text: string): string {
  * a backfill slice starts at; the edit version of classified posts).
  */
 export function jobId<N extends JobName>(name: N, data: JobCatalog[N], marker = ''): string {
-  if (name === 'classify-backlog' || name === 'refresh-rollups') return `${name}${marker ? `-${marker}` : ''}`;
+  // One job per subscription and week: the digest is sent once however often the schedule looks.
+  if (name === 'send-digest') return `send-digest-${(data as SendDigestJob).subscriptionId}-${(data as SendDigestJob).week}`;
+  if (name === 'classify-backlog' || name === 'refresh-rollups' || name === 'detect-alert-events' || name === 'schedule-digests') return `${name}${marker ? `-${marker}` : ''}`;
+  // The delivery id: one job per delivery, however often it is enqueued.
+  if (name === 'deliver-webhook') return `deliver-${(data as DeliverWebhookJob).deliveryId}`;
   if (name === 'classify-posts') {
     const d = data as ClassifyPostsJob;
     return `classify-posts-${d.channelId}-${d.messageIds[0]}-${d.messageIds[d.messageIds.length - 1]}-${fnv1a(`${d.messageIds.join(',')}|${marker}`)}`;
@@ -173,7 +216,7 @@ export function scheduleChannel(schedulerId: string): number | null {
 /** Housekeeping schedules, one of each per deployment (not per channel). */
 export interface MaintenanceSchedule {
   schedulerId: string;
-  name: 'classify-backlog' | 'refresh-rollups';
+  name: 'classify-backlog' | 'refresh-rollups' | 'detect-alert-events' | 'schedule-digests';
   everyMs: number;
 }
 
@@ -181,5 +224,7 @@ export function maintenanceSchedules(everyMs: number): MaintenanceSchedule[] {
   return [
     { schedulerId: 'classify-backlog', name: 'classify-backlog', everyMs },
     { schedulerId: 'refresh-rollups', name: 'refresh-rollups', everyMs },
+    { schedulerId: 'detect-alert-events', name: 'detect-alert-events', everyMs },
+    { schedulerId: 'schedule-digests', name: 'schedule-digests', everyMs },
   ];
 }

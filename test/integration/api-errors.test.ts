@@ -154,6 +154,8 @@ describe('the OpenAPI document', () => {
       'DELETE /v1/channels/{id}', 'GET /health', 'GET /metrics', 'GET /ready', 'GET /v1/audiences/compare', 'GET /v1/channels',
       'GET /v1/channels/{id}', 'GET /v1/channels/{id}/subscribers', 'GET /v1/events', 'GET /v1/frames', 'GET /v1/graph/forwards',
       'GET /v1/posts', 'GET /v1/posts/{channelId}/{messageId}', 'GET /v1/trends', 'PATCH /v1/channels/{id}', 'POST /v1/channels',
+      'GET /v1/webhooks', 'POST /v1/webhooks', 'DELETE /v1/webhooks/{id}', 'GET /v1/webhooks/{id}/deliveries',
+      'GET /v1/digests', 'POST /v1/digests', 'DELETE /v1/digests/{id}', 'GET /v1/digests/{id}/preview',
     ].sort());
     const trends = doc.paths['/v1/trends'].get;
     expect(trends.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['bucket', 'from', 'to', 'audience', 'frame', 'groupBy', 'metric', 'weight']));

@@ -87,7 +87,7 @@ describe('classification and housekeeping workers', () => {
     const raw = new Queue('maintain', { connection: { url: REDIS_URL }, prefix });
     try {
       const schedulers = await raw.getJobSchedulers(0, -1, true);
-      expect(schedulers.map((s) => [s.key, Number(s.every)]).sort()).toEqual([['classify-backlog', 60_000], ['refresh-rollups', 60_000]]);
+      expect(schedulers.map((s) => [s.key, Number(s.every)]).sort()).toEqual([['classify-backlog', 60_000], ['detect-alert-events', 60_000], ['refresh-rollups', 60_000], ['schedule-digests', 60_000]]);
     } finally {
       await raw.close();
     }

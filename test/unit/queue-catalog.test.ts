@@ -91,3 +91,21 @@ describe('MTProto accounts', () => {
     expect(accountFor(accounts.slice(0, 2), channel)).toBe(assignAccount(accounts.slice(0, 2), '42'));
   });
 });
+
+describe('alert and digest jobs', () => {
+  const delivery = `dlv_${'ab'.repeat(16)}`;
+  it('deliver-webhook carries only a delivery id; its job id is that id', () => {
+    expect(validateJob('deliver-webhook', { deliveryId: delivery })).toEqual({ deliveryId: delivery });
+    expect(() => validateJob('deliver-webhook', { deliveryId: delivery, secret: 'x' })).toThrow(JobPayloadError);
+    expect(() => validateJob('deliver-webhook', { deliveryId: 'dlv_short' })).toThrow(JobPayloadError);
+    expect(jobId('deliver-webhook', { deliveryId: delivery })).toBe(`deliver-${delivery}`);
+  });
+
+  it('send-digest is one job per subscription and week', () => {
+    expect(validateJob('send-digest', { subscriptionId: 3, week: '2025-03-03' })).toEqual({ subscriptionId: 3, week: '2025-03-03' });
+    expect(() => validateJob('send-digest', { subscriptionId: 3 })).toThrow(JobPayloadError);
+    expect(() => validateJob('send-digest', { subscriptionId: 0, week: '2025-03-03' })).toThrow(JobPayloadError);
+    expect(jobId('send-digest', { subscriptionId: 3, week: '2025-03-03' })).toBe('send-digest-3-2025-03-03');
+    expect(jobId('send-digest', { subscriptionId: 3, week: '2025-03-10' })).not.toBe(jobId('send-digest', { subscriptionId: 3, week: '2025-03-03' }));
+  });
+});

@@ -1,10 +1,11 @@
 // Every command of the CLI, in the order `framewatch help` lists them.
-import { planned, type Command } from '../command.ts';
+import type { Command } from '../command.ts';
 import { apiCommand } from './api.ts';
 import { channelsAddCommand, channelsListCommand } from './channels.ts';
 import { classifyCommand } from './classify.ts';
 import { collectCommand } from './collect.ts';
 import { demoCommand } from './demo.ts';
+import { digestSendCommand } from './digest.ts';
 import { importCommand } from './import.ts';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './keys.ts';
 import { loginCommand } from './login.ts';
@@ -27,5 +28,5 @@ export const COMMANDS: Command[] = [
   keysCreateCommand,
   keysListCommand,
   keysRevokeCommand,
-  planned('digest send', 'builds and sends one weekly digest now', 'digest send --email E [--week YYYY-MM-DD]', 'the digest issue'),
+  digestSendCommand,
 ];
