@@ -8,6 +8,7 @@
 // again (a replayed job, the next detection tick) has the same id and is
 // stored, and delivered, once.
 import { createHash } from 'node:crypto';
+import type { DerivedEvent } from '../trends/service.ts';
 
 export type AlertEventType = 'post.framed' | 'frame.first_seen' | 'frame.spike';
 export const ALERT_EVENT_TYPES: readonly AlertEventType[] = ['post.framed', 'frame.first_seen', 'frame.spike'];
@@ -87,22 +88,9 @@ export function postFramedEvents(channel: AlertChannel, posts: readonly Classifi
   return out;
 }
 
-/** A frame.first_seen or frame.spike of the trends service (services/trends DerivedEvent). */
-export interface TrendEvent {
-  type: string;
-  at: string;
-  scope: 'channel' | 'audience' | 'all';
-  audience: string | null;
-  channelId: number | null;
-  frame: string | null;
-  details: Record<string, number | string | boolean | null>;
-}
+/** A frame.first_seen or frame.spike of the trends service. */
+export type TrendEvent = Pick<DerivedEvent, 'at' | 'scope' | 'audience' | 'channelId' | 'frame' | 'details'> & { type: string };
 
-/**
- * Alert events for the trends service's first-seen and spike events; others
- * (channel.silent) are not alerts. `channels` gives channel-scoped events
- * their channel (and so their audience).
- */
 export function trendAlertEvents(events: readonly TrendEvent[], channels: ReadonlyMap<number, AlertChannel>): AlertEvent[] {
   const out: AlertEvent[] = [];
   for (const e of events) {

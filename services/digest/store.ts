@@ -12,44 +12,30 @@ export interface DigestSubscription {
   createdAt: Date;
 }
 
-interface SubscriptionRow {
-  id: number;
-  email: string;
-  audiences: string[] | null;
-  frames: string[] | null;
-  weekday: number;
-  hour: number;
-  created_at: Date;
-}
-
-const COLUMNS = 'id, email, audiences, frames, weekday, hour, created_at';
-
-function subscriptionOf(r: SubscriptionRow): DigestSubscription {
-  return { id: r.id, email: r.email, audiences: r.audiences, frames: r.frames, weekday: r.weekday, hour: r.hour, createdAt: r.created_at };
-}
+const COLUMNS = 'id, email, audiences, frames, weekday, hour, created_at AS "createdAt"';
 
 export async function createSubscription(db: Queryable, s: Omit<DigestSubscription, 'id' | 'createdAt'>): Promise<DigestSubscription> {
-  const { rows } = await db.query<SubscriptionRow>(
+  const { rows } = await db.query<DigestSubscription>(
     `INSERT INTO digest_subscriptions (email, audiences, frames, weekday, hour) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
     [s.email, s.audiences, s.frames, s.weekday, s.hour],
   );
-  return subscriptionOf(rows[0]!);
+  return rows[0]!;
 }
 
 export async function listSubscriptions(db: Queryable): Promise<DigestSubscription[]> {
-  const { rows } = await db.query<SubscriptionRow>(`SELECT ${COLUMNS} FROM digest_subscriptions ORDER BY id`);
-  return rows.map(subscriptionOf);
+  const { rows } = await db.query<DigestSubscription>(`SELECT ${COLUMNS} FROM digest_subscriptions ORDER BY id`);
+  return rows;
 }
 
 export async function getSubscription(db: Queryable, id: number): Promise<DigestSubscription | null> {
-  const { rows } = await db.query<SubscriptionRow>(`SELECT ${COLUMNS} FROM digest_subscriptions WHERE id = $1`, [id]);
-  return rows[0] ? subscriptionOf(rows[0]) : null;
+  const { rows } = await db.query<DigestSubscription>(`SELECT ${COLUMNS} FROM digest_subscriptions WHERE id = $1`, [id]);
+  return rows[0] ?? null;
 }
 
 /** The oldest subscription of an address (what `digest send --email` uses for its filters). */
 export async function subscriptionByEmail(db: Queryable, email: string): Promise<DigestSubscription | null> {
-  const { rows } = await db.query<SubscriptionRow>(`SELECT ${COLUMNS} FROM digest_subscriptions WHERE lower(email) = lower($1) ORDER BY id LIMIT 1`, [email]);
-  return rows[0] ? subscriptionOf(rows[0]) : null;
+  const { rows } = await db.query<DigestSubscription>(`SELECT ${COLUMNS} FROM digest_subscriptions WHERE lower(email) = lower($1) ORDER BY id LIMIT 1`, [email]);
+  return rows[0] ?? null;
 }
 
 export async function deleteSubscription(db: Queryable, id: number): Promise<boolean> {
