@@ -75,6 +75,7 @@ export interface FeatureOptions {
 
 export class FeatureExtractor {
   private readonly stems = new StemCache(100_000);
+  private readonly dense = new Float64Array(RULE_FEATURES.length);
   constructor(private readonly options: FeatureOptions) {}
 
   /**
@@ -158,18 +159,28 @@ export class FeatureExtractor {
     return f;
   }
 
-  /** The rule features' values, in RULE_FEATURES order. */
-  ruleValues(a: RuleAnalysis): number[] {
-    const v: number[] = [];
-    FRAME_IDS.forEach((_, i) => {
+  /** The rule features' values, in RULE_FEATURES order (a buffer reused by the next call). */
+  ruleValues(a: RuleAnalysis): Float64Array {
+    // One buffer, refilled per post: callers read it before the next call.
+    const v = this.dense;
+    let k = 0;
+    for (let i = 0; i < FRAME_IDS.length; i++) {
       const score = a.frameScores[i]!;
-      v.push(score, score >= this.options.ruleThresholds[i]! ? 1 : 0, Math.max(0, a.cueWeights[i]! - score));
-    });
-    v.push(Math.min(a.topicScore, 2) / 2, a.onTopic ? 1 : 0);
-    STANCE_MARKER_KINDS.forEach((_, i) => v.push(a.markers & (1 << i) ? 1 : 0));
-    v.push(a.lang === 'ru' ? 1 : 0, a.lang === 'uk' ? 1 : 0, a.lang === 'en' ? 1 : 0, a.lang === 'other' ? 1 : 0, 1);
+      v[k++] = score;
+      v[k++] = score >= this.options.ruleThresholds[i]! ? 1 : 0;
+      v[k++] = Math.max(0, a.cueWeights[i]! - score);
+    }
+    v[k++] = Math.min(a.topicScore, 2) / 2;
+    v[k++] = a.onTopic ? 1 : 0;
+    for (let i = 0; i < STANCE_MARKER_KINDS.length; i++) v[k++] = a.markers & (1 << i) ? 1 : 0;
+    v[k++] = a.lang === 'ru' ? 1 : 0;
+    v[k++] = a.lang === 'uk' ? 1 : 0;
+    v[k++] = a.lang === 'en' ? 1 : 0;
+    v[k++] = a.lang === 'other' ? 1 : 0;
+    v[k++] = 1;
     return v;
   }
+
 }
 
 const UKRAINIAN_LETTERS = /[іїєґ]/;
