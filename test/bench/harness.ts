@@ -38,8 +38,13 @@ export interface Throughput {
   elapsedMs: number;
 }
 
-/** Runs fn (which returns how many items it handled) for about `seconds`, after a warm-up. */
-export function throughput(fn: () => number, seconds: number, warmupSeconds = 1): Throughput {
+/**
+ * Runs fn (which returns how many items it handled) for about `seconds`, after
+ * a warm-up, in `windows` equal windows, and reports the median window's rates:
+ * a shared VM's hiccups (another tenant, a GC pause) then move one window, not
+ * the result.
+ */
+export function throughput(fn: () => number, seconds: number, warmupSeconds = 1, windows = 5): Throughput {
   const until = (ms: number) => {
     const cpu = process.cpuUsage();
     const start = performance.now();
@@ -49,8 +54,14 @@ export function throughput(fn: () => number, seconds: number, warmupSeconds = 1)
     return { n, elapsed: performance.now() - start, cpuMs: (used.user + used.system) / 1000 };
   };
   until(warmupSeconds * 1000);
-  const { n, elapsed, cpuMs } = until(seconds * 1000);
-  return { perSecond: (n * 1000) / elapsed, perCpuSecond: (n * 1000) / cpuMs, iterations: n, elapsedMs: elapsed };
+  const runs = Array.from({ length: windows }, () => until((seconds * 1000) / windows));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return {
+    perSecond: median(runs.map((r) => (r.n * 1000) / r.elapsed)),
+    perCpuSecond: median(runs.map((r) => (r.n * 1000) / r.cpuMs)),
+    iterations: runs.reduce((a, r) => a + r.n, 0),
+    elapsedMs: runs.reduce((a, r) => a + r.elapsed, 0),
+  };
 }
 
 export const MiB = 1024 * 1024;
