@@ -17,6 +17,7 @@ import { postgresReadiness } from './monitoring/readiness.ts';
 import { createPacer, systemClock, type Clock, type Pacer } from './pacing/pacer.ts';
 import { createJobQueue, type JobQueue } from './queue/bullmq.ts';
 import { QUEUES } from './queue/catalog.ts';
+import { createRateLimitRedis, type RateLimitRedis } from './queue/rate-limit-redis.ts';
 import { createRedisPing } from './queue/redis-ping.ts';
 import { accountKey } from './telegram/accounts.ts';
 import { createGramjsClient, type MtprotoClient } from './telegram/client.ts';
@@ -50,6 +51,8 @@ export interface Container {
   readonly alerts: AlertService;
   /** Weekly digests, mailed through SMTP_URL/MAIL_FROM. */
   readonly digests: DigestService;
+  /** The API's per-key request counts in Redis, shared by every API process; opened on first use. */
+  readonly rateLimitStore: RateLimitRedis | null;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,8 @@ export interface ContainerOverrides {
   webhookTransport?: WebhookTransport;
   /** null: mail not configured, whatever the configuration says. */
   mailTransport?: MailTransport | null;
+  /** null: count API requests in process memory (tests that share one Redis). */
+  rateLimitStore?: RateLimitRedis | null;
 }
 
 /** BullMQ's job counts of every queue, as the API's metrics port wants them. */
@@ -94,6 +99,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   let authenticator: Authenticator | undefined;
   let alerts: AlertService | undefined;
   let digests: DigestService | undefined;
+  let rateLimitStore: RateLimitRedis | null | undefined = overrides.rateLimitStore;
   let mail: MailTransport | null | undefined = overrides.mailTransport;
   const clock = overrides.clock ?? systemClock;
   const sources = new Map<SourceKind, ChannelSource>();
@@ -193,6 +199,14 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         },
       });
       return alerts;
+    },
+    get rateLimitStore() {
+      if (rateLimitStore === undefined) {
+        rateLimitStore = createRateLimitRedis(config.redisUrl, config.queuePrefix);
+        const created = rateLimitStore;
+        closers.push(() => created.close());
+      }
+      return rateLimitStore;
     },
     get digests() {
       digests ??= new DigestService({

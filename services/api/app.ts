@@ -36,6 +36,8 @@ export interface ApiDependencies {
   readonly trends: TrendsService;
   readonly authenticator: Authenticator;
   readonly digests: DigestService;
+  /** Where the per-key request counts live; null: this process's memory. */
+  readonly rateLimitStore: { client: unknown; namespace: string } | null;
 }
 
 /** Largest request body: ours are small JSON documents. */
@@ -94,7 +96,7 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   await app.register(healthRoutes, { readinessChecks: deps.readinessChecks, metrics });
   await app.register(
     async (v1) => {
-      await protectRoutes(v1, { authenticator: deps.authenticator, rateLimitPerMinute: deps.config.api.rateLimitPerMinute });
+      await protectRoutes(v1, { authenticator: deps.authenticator, rateLimitPerMinute: deps.config.api.rateLimitPerMinute, rateLimitStore: deps.rateLimitStore });
       await v1.register(frameRoutes);
       await v1.register(channelRoutes, { db: deps.db, trends: deps.trends });
       await v1.register(postRoutes, { db: deps.db });

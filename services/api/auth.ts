@@ -2,10 +2,9 @@
 // valid key, 403 when the route needs admin (writes: `config: { scope: 'admin' }`)
 // and the key is read-only. Then a rate limit per key.
 //
-// The rate limit counts in process memory (@fastify/rate-limit's local
-// store): each API process allows API_RATE_LIMIT requests per minute per
-// key, so N processes behind a balancer allow up to N times that. Share the
-// count through Redis (the plugin's `redis` option) when running several.
+// The rate limit counts in Redis when the container gives it a store (the
+// default: every API process then counts against one limit per key), in
+// process memory otherwise. When Redis cannot count, the request passes.
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator, Caller } from '../keys/authenticator.ts';
@@ -25,6 +24,8 @@ declare module 'fastify' {
 export interface AuthOptions {
   authenticator: Authenticator;
   rateLimitPerMinute: number;
+  /** Shared counters (services/queue/rate-limit-redis.ts); null: this process's memory. */
+  rateLimitStore: { client: unknown; namespace: string } | null;
 }
 
 /** Registers authentication and the per-key rate limit on the routes registered after it in `app`'s context. */
@@ -50,6 +51,7 @@ export async function protectRoutes(app: FastifyInstance, options: AuthOptions):
     max: options.rateLimitPerMinute,
     timeWindow: 60_000,
     hook: 'onRequest',
+    ...(options.rateLimitStore ? { redis: options.rateLimitStore.client, nameSpace: options.rateLimitStore.namespace, skipOnError: true } : {}),
     keyGenerator: (request) => request.caller?.id ?? request.ip,
     errorResponseBuilder: (_request, context) =>
       new ApiError(429, 'rate_limited', `rate limit of ${context.max} requests per minute for this key exceeded; retry in ${context.after}`),

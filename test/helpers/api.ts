@@ -10,6 +10,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../config/env.ts';
 import { buildApp } from '../../services/api/app.ts';
 import { createContainer, type Container } from '../../services/container.ts';
+import type { RateLimitRedis } from '../../services/queue/rate-limit-redis.ts';
 import type { Db } from '../../services/db/db.ts';
 import { createApiKey } from '../../services/keys/store.ts';
 import { createLogger } from '../../services/log.ts';
@@ -30,6 +31,8 @@ export interface BuildOptions {
   queueStats?: QueueStats | null;
   /** A database other than the file's (e.g. one that is down). */
   db?: Db;
+  /** Shared request counts in Redis (default: in memory). */
+  rateLimitStore?: RateLimitRedis;
 }
 
 /** Builds a ready app over `databaseUrl`; the caller closes it (and the container). */
@@ -40,6 +43,8 @@ export async function buildTestApi(databaseUrl: string, db: Db, options: BuildOp
     db: options.db ?? db,
     ...(options.readinessChecks === 'container' ? {} : { readinessChecks: options.readinessChecks ?? READY }),
     queueStats: options.queueStats ?? null,
+    // Files share one Redis and their keys share ids: counts stay in memory unless a test brings a store.
+    rateLimitStore: options.rateLimitStore ?? null,
   });
   const app = await buildApp(container);
   await app.ready();
