@@ -15,9 +15,11 @@ import { createLogger, type Logger } from './log.ts';
 import type { QueueStats, ReadinessCheck } from './monitoring/ports.ts';
 import { postgresReadiness } from './monitoring/readiness.ts';
 import { createPacer, systemClock, type Clock, type Pacer } from './pacing/pacer.ts';
+import type { RatePolicy } from './pacing/token-bucket.ts';
 import { createJobQueue, type JobQueue } from './queue/bullmq.ts';
 import { QUEUES } from './queue/catalog.ts';
 import { createRateLimitRedis, type RateLimitRedis } from './queue/rate-limit-redis.ts';
+import { createSharedPacing, type SharedPacing } from './queue/redis-pacer.ts';
 import { createRedisPing } from './queue/redis-ping.ts';
 import { accountKey } from './telegram/accounts.ts';
 import { createGramjsClient, type MtprotoClient } from './telegram/client.ts';
@@ -73,6 +75,12 @@ export interface ContainerOverrides {
   mailTransport?: MailTransport | null;
   /** null: count API requests in process memory (tests that share one Redis). */
   rateLimitStore?: RateLimitRedis | null;
+  /**
+   * true: collection pacing (per MTProto account, username resolution, web
+   * preview) is shared through Redis by every process (`framewatch worker`);
+   * false (default): each process paces itself (a one-off `collect --once`).
+   */
+  sharedPacing?: boolean;
 }
 
 /** BullMQ's job counts of every queue, as the API's metrics port wants them. */
@@ -105,11 +113,26 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   const sources = new Map<SourceKind, ChannelSource>();
   // Pacers live as long as the process: every job of one account shares its bucket.
   let webPacer: Pacer | null = null;
+  let sharedPacing: SharedPacing | null = null;
+  function pacerFor(key: string, policy: RatePolicy, name: string): Pacer {
+    if (!overrides.sharedPacing) return createPacer(policy, clock, name);
+    if (!sharedPacing) {
+      const created = createSharedPacing({
+        redisUrl: config.redisUrl,
+        prefix: config.queuePrefix,
+        clock,
+        onFallback: (err) => container.logger.warn({ err }, 'Redis unreachable: pacing requests per process until it is back'),
+      });
+      closers.push(() => created.close());
+      sharedPacing = created;
+    }
+    return sharedPacing.pacer(key, policy, name);
+  }
 
   function buildSource(kind: SourceKind): ChannelSource {
     const rates = config.collection;
     if (kind === 'web') {
-      webPacer ??= createPacer(rates.webRate, clock, 'web preview requests');
+      webPacer ??= pacerFor('web', rates.webRate, 'web preview requests');
       return createWebPreviewSource({
         baseUrl: config.tgWebBaseUrl,
         fetcher: overrides.httpFetcher ?? createHttpFetcher(),
@@ -126,9 +149,9 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         createGramjsClient({ apiId: telegram.apiId, apiHash: telegram.apiHash, session, floodSleepThreshold: rates.floodSleepThresholdSeconds });
       closers.push(() => client.disconnect());
       const key = accountKey(session);
-      return { key, client, pacer: createPacer(rates.mtprotoRate, clock, `MTProto requests of account ${key}`) };
+      return { key, client, pacer: pacerFor(`mtproto:${key}`, rates.mtprotoRate, `MTProto requests of account ${key}`) };
     });
-    return createMtprotoSource({ accounts, resolvePacer: createPacer(rates.resolveRate, clock, 'username resolutions'), clock });
+    return createMtprotoSource({ accounts, resolvePacer: pacerFor('resolve', rates.resolveRate, 'username resolutions'), clock });
   }
 
   const container: Container = {

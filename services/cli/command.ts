@@ -37,6 +37,8 @@ export interface Command {
   summary: string;
   usage: string;
   options?: NonNullable<ParseArgsConfig['options']>;
+  /** The command runs beside other processes that collect (the worker): pace requests together through Redis. */
+  sharedPacing?: boolean;
   /** Exact count or [min, max] of positional arguments. */
   positionals?: number | [number, number];
   /** When set, the command is not built yet: it says so and exits 2. */

@@ -79,7 +79,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io,
       stopSignal: stop.signal,
       get container() {
-        container ??= createContainer(config);
+        container ??= createContainer(config, { sharedPacing: command.sharedPacing ?? false });
         return container;
       },
     };

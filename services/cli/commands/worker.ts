@@ -5,6 +5,7 @@ export const workerCommand: Command = {
   name: 'worker',
   summary: 'runs the collection, classification and housekeeping workers and their schedules until SIGTERM/SIGINT',
   usage: 'worker',
+  sharedPacing: true,
   async run({ io, container, stopSignal }) {
     await runWorker(container, {
       stopSignal,
