@@ -241,7 +241,7 @@ export function createRuleClassifier(options: RuleOptions = {}): RuleClassifier 
     if (!onTopic && !explain) return result;
 
     if (onTopic || explain) frameScores ??= scoreFrames(hits, tokens, termsOf, markerMatches, n, text, explain ? explained : null);
-    if (onTopic) result.frames = frameScores!.filter((f) => f.score >= thresholdOf[FRAME_INDEX[f.frame]]!);
+    if (onTopic) result.frames = frameScores!;
     return result;
   }
 
@@ -312,6 +312,7 @@ export function createRuleClassifier(options: RuleOptions = {}): RuleClassifier 
     dataHash: data.hash,
     thresholds: thresholdOf,
     analyze(text: string): RuleAnalysis {
+      // run() fills in the text-dependent fields.
       const analysis: RuleAnalysis = {
         normalized: undefined as unknown as NormalizedText,
         tokens: undefined as unknown as Tokens,
