@@ -46,11 +46,10 @@ interface WordRows {
 /** A post as the model saw it: probabilities per head and the text features it knew. */
 export interface Scored {
   probabilities: Float64Array;
-  /** The known text features: their rows, token ranges, and the value they had. */
+  /** The known text features (all with the post's one text-feature value): rows and token ranges. */
   rows: number[];
   first: number[];
   last: number[];
-  value: number;
 }
 
 export class FrameModel {
@@ -156,12 +155,13 @@ export class FrameModel {
       for (let h = 0; h < H; h++) logits[h] = logits[h]! + v * w[base + h]!;
     }
     for (let h = 0; h < H; h++) logits[h] = 1 / (1 + Math.exp(-logits[h]!));
-    return { probabilities: logits, rows, first, last, value };
+    return { probabilities: logits, rows, first, last };
   }
 
   /**
    * Indices into scored.rows of the text features that pushed head `h` up
-   * the most, strongest first: the words behind a tag the rules did not give.
+   * the most, strongest first (they share one value, so the weight decides):
+   * the words behind a tag the rules did not give.
    */
   topContributions(scored: Scored, h: number, limit: number): number[] {
     const H = this.headCount;
