@@ -3,10 +3,10 @@
 // processes would allow N times API_RATE_LIMIT). One connection, for the
 // rate-limit plugin only.
 //
-// No offline queue and few retries: while Redis is unreachable a count fails
-// at once, and the API lets the request through (fails open) rather than
-// making rate limiting a reason to refuse analysts; /ready reports Redis down.
-import { Redis } from 'ioredis';
+// While Redis is unreachable a count fails at once (fail-fast-redis.ts), and
+// the API lets the request through (fails open) rather than making rate
+// limiting a reason to refuse analysts; /ready reports Redis down.
+import { createFailFastRedis } from './fail-fast-redis.ts';
 
 export interface RateLimitRedis {
   /** The ioredis client, as @fastify/rate-limit's `redis` option wants it. */
@@ -17,9 +17,7 @@ export interface RateLimitRedis {
 }
 
 export function createRateLimitRedis(url: string, prefix: string): RateLimitRedis {
-  const client = new Redis(url, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  // Failures surface per request (and the request passes); without a listener ioredis would log each one.
-  client.on('error', () => {});
+  const client = createFailFastRedis(url);
   return {
     client,
     namespace: `${prefix}:rate-limit:`,

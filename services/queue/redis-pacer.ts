@@ -10,8 +10,8 @@
 // step). When Redis cannot answer, the process falls back to its own bucket
 // (services/pacing) and says so once: collection slows to the per-process
 // pace rather than stopping.
-import { Redis } from 'ioredis';
 import { createPacer, type Clock, type Pacer } from '../pacing/pacer.ts';
+import { createFailFastRedis } from './fail-fast-redis.ts';
 import { RetryLaterError } from '../pacing/retry-later.ts';
 import type { RatePolicy } from '../pacing/token-bucket.ts';
 
@@ -65,8 +65,7 @@ export function createSharedPacing(options: {
   /** Told once per outage that pacing fell back to this process's own buckets. */
   onFallback?: (err: unknown) => void;
 }): SharedPacing {
-  const redis = new Redis(options.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  redis.on('error', () => {}); // failures surface per call, where the fallback takes over
+  const redis = createFailFastRedis(options.redisUrl);
   redis.defineCommand('fwPace', { numberOfKeys: 1, lua: SCRIPT });
   const pace = (redis as unknown as { fwPace(key: string, ...args: string[]): Promise<string> }).fwPace.bind(redis);
   let fallingBack = false;
