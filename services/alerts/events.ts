@@ -8,6 +8,7 @@
 // again (a replayed job, the next detection tick) has the same id and is
 // stored, and delivered, once.
 import { createHash } from 'node:crypto';
+import { publicPostUrl } from '../channels/ref.ts';
 import type { DerivedEvent } from '../trends/service.ts';
 
 export type AlertEventType = 'post.framed' | 'frame.first_seen' | 'frame.spike';
@@ -36,10 +37,6 @@ export function eventId(type: AlertEventType, key: string): string {
 
 export function deliveryId(webhookId: number, eventId: string): string {
   return `dlv_${createHash('sha256').update(`${webhookId}|${eventId}`).digest('hex').slice(0, 32)}`;
-}
-
-export function postUrl(channel: Pick<AlertChannel, 'username'>, messageId: number): string | null {
-  return channel.username ? `https://t.me/${channel.username}/${messageId}` : null;
 }
 
 export interface ClassifiedPost {
@@ -78,7 +75,7 @@ export function postFramedEvents(channel: AlertChannel, posts: readonly Classifi
         messageId: p.messageId,
         version: p.version,
         postedAt: p.postedAt.toISOString(),
-        url: postUrl(channel, p.messageId),
+        url: publicPostUrl(channel.username, p.messageId),
         frames,
         newFrames: added,
         previousFrames: [...before].sort(),

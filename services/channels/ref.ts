@@ -39,3 +39,8 @@ export function parseChannelRef(input: string): string {
   }
   return candidate.toLowerCase();
 }
+
+/** The public link of a channel's post (null for a channel without a username). */
+export function publicPostUrl(username: string | null, messageId: number): string | null {
+  return username ? `https://t.me/${username}/${messageId}` : null;
+}

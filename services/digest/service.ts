@@ -3,6 +3,7 @@
 // builder, and mails it through the mail adapter. Each (subscription, week)
 // is sent once.
 import { AUDIENCE_DEFINITIONS, FRAME_IDS, FRAMES } from '../../config/taxonomy.ts';
+import { publicPostUrl } from '../channels/ref.ts';
 import { AUDIENCES } from '../channels/types.ts';
 import type { Db } from '../db/db.ts';
 import type { Logger } from '../log.ts';
@@ -126,7 +127,7 @@ export class DigestService {
           topChannels: ranked.map((c) => ({ id: c.id, label: channelLabel(c), posts: c.posts })),
           examples: examples.map((e) => ({
             channelLabel: channelLabel({ id: e.channelId, username: e.username, title: e.title }),
-            url: e.username ? `https://t.me/${e.username}/${e.messageId}` : null,
+            url: publicPostUrl(e.username, e.messageId),
             postedAt: e.postedAt.toISOString(),
             excerpt: excerpt(e.text),
           })),

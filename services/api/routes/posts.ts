@@ -1,6 +1,7 @@
 // Posts: the list behind every trend (same filters, same counting rules),
 // keyset-paginated newest first, as JSON or CSV; and one post in full.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { publicPostUrl } from '../../channels/ref.ts';
 import type { Db } from '../../db/db.ts';
 import { CursorError, decodeCursor, encodeCursor, filterFingerprint } from '../../posts/cursor.ts';
 import { getPostDetail, listPosts, type PostDetail, type PostFilters, type PostListItem } from '../../posts/query.ts';
@@ -75,7 +76,7 @@ function itemJson(p: PostListItem) {
     messageId: p.messageId,
     channel: { id: p.channelId, username: p.channelUsername, title: p.channelTitle, audience: p.audience },
     postedAt: p.postedAt.toISOString(),
-    url: p.channelUsername ? `https://t.me/${p.channelUsername}/${p.messageId}` : null,
+    url: publicPostUrl(p.channelUsername, p.messageId),
     text: p.text,
     views: p.views,
     forwards: p.forwards,
@@ -119,7 +120,7 @@ function csvRow(p: PostListItem): unknown[] {
   return [
     // The username without "@": a cell starting with "@" would be defused as a formula.
     p.channelId, p.channelUsername ?? p.channelTitle, p.audience, p.messageId, p.postedAt,
-    p.channelUsername ? `https://t.me/${p.channelUsername}/${p.messageId}` : null, p.views, p.forwards, p.onTopic,
+    publicPostUrl(p.channelUsername, p.messageId), p.views, p.forwards, p.onTopic,
     p.frames.map((f) => f.frame).join(';'), p.deletedAt !== null, p.editedAt, p.fwdFromName ?? p.fwdFromTelegramId, p.text,
   ];
 }
