@@ -28,7 +28,11 @@ export interface ClassifiedChannelPosts {
 
 async function classifyAndSave(db: Db, classifier: TextClassifier, posts: PostToClassify[], at: Date, onSaved?: OnSaved): Promise<ClassifiedChannelPosts[]> {
   const byChannel = new Map<number, PostToClassify[]>();
-  for (const p of posts) byChannel.set(p.channelId, [...(byChannel.get(p.channelId) ?? []), p]);
+  for (const p of posts) {
+    const list = byChannel.get(p.channelId);
+    if (list) list.push(p);
+    else byChannel.set(p.channelId, [p]);
+  }
   return db.transaction(async (tx) => {
     const out: ClassifiedChannelPosts[] = [];
     for (const [channelId, channelPosts] of byChannel) {
