@@ -2,6 +2,7 @@
 // (services/digest/service.ts reads it through the trends service, so every
 // share here is the one GET /v1/trends?bucket=week&metric=share reports) to
 // a subject, a text and an HTML body.
+import { escapeHtml } from '../html.ts';
 
 export interface WeekShare {
   /** Framed posts / on-topic posts of the audience that week (0 when no on-topic post). */
@@ -79,10 +80,6 @@ export function percent(share: number): string {
 function points(shift: number): string {
   const pp = shift * 100;
   return `${pp >= 0 ? '+' : '−'}${Math.abs(pp).toFixed(1)} pp`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** Rising frames of an audience: share up and at least one framed post this week, biggest rise first. */

@@ -8,8 +8,8 @@ import { flattenText } from '../exports/telegram-desktop.ts';
 import type { TextEntity } from '../posts/types.ts';
 import type { SampleChannel } from './load.ts';
 import type { FakeChannel, FakePost } from './tme-pages.ts';
+import { escapeHtml } from '../html.ts';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const TAGS: Record<string, (inner: string, e: TextEntity) => string> = {
   bold: (t) => `<b>${t}</b>`,
@@ -17,15 +17,15 @@ const TAGS: Record<string, (inner: string, e: TextEntity) => string> = {
   underline: (t) => `<u>${t}</u>`,
   strikethrough: (t) => `<s>${t}</s>`,
   code: (t) => `<code>${t}</code>`,
-  text_link: (t, e) => `<a href="${esc(e.url ?? '')}" target="_blank" rel="noopener">${t}</a>`,
-  link: (t, e) => `<a href="${esc(e.url ?? '')}" target="_blank" rel="noopener">${t}</a>`,
-  mention: (t) => `<a href="https://t.me/${esc(t.replace(/^@/, ''))}">${t}</a>`,
+  text_link: (t, e) => `<a href="${escapeHtml(e.url ?? '')}" target="_blank" rel="noopener">${t}</a>`,
+  link: (t, e) => `<a href="${escapeHtml(e.url ?? '')}" target="_blank" rel="noopener">${t}</a>`,
+  mention: (t) => `<a href="https://t.me/${escapeHtml(t.replace(/^@/, ''))}">${t}</a>`,
   hashtag: (t) => `<a href="?q=${encodeURIComponent(t)}">${t}</a>`,
 };
 
 /** A message's text as t.me renders it: escaped, line breaks as <br/>, entities as tags. */
 export function messageHtml(text: string, entities: readonly TextEntity[]): string {
-  const render = (s: string) => esc(s).replace(/\n/g, '<br/>');
+  const render = (s: string) => escapeHtml(s).replace(/\n/g, '<br/>');
   let html = '';
   let at = 0;
   for (const e of [...entities].sort((a, b) => a.offset - b.offset)) {

@@ -3,6 +3,7 @@
 // "before" links, message widgets with data-post, <time datetime>,
 // abbreviated views, the "edited" mark, forwards and media. The simulated
 // Telegram of the demo and the web-preview tests serve these pages.
+import { escapeHtml } from '../html.ts';
 
 export interface FakePost {
   id: number;
@@ -30,8 +31,6 @@ export interface FakeChannel {
   pageSize?: number;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /** Telegram's abbreviation: truncated to one decimal, ".0" dropped. */
 export function abbreviate(n: number): string {
   const cut = (v: number) => String(Math.floor(v * 10) / 10);
@@ -50,16 +49,16 @@ function widget(c: FakeChannel, p: FakePost): string {
     return `<div class="tgme_widget_message_wrap js-widget_message_wrap"><div class="tgme_widget_message service_message js-widget_message" data-post="${c.username}/${p.id}"><div class="tgme_widget_message_bubble"><div class="tgme_widget_message_text js-message_text" dir="auto">Channel photo updated</div><div class="tgme_widget_message_footer compact js-message_footer"><div class="tgme_widget_message_info short js-message_info"><span class="tgme_widget_message_meta"><a class="tgme_widget_message_date" href="${url}"><time datetime="${tmeTime(p.at)}" class="time">00:00</time></a></span></div></div></div></div></div>`;
   }
   const fwd = p.forwardedFrom
-    ? `<div class="tgme_widget_message_forwarded_from accent_color">Forwarded from <a class="tgme_widget_message_forwarded_from_name" href="https://t.me/${p.forwardedFrom.username}/${p.forwardedFrom.post}"><span dir="auto">${esc(p.forwardedFrom.title)}</span></a></div>`
+    ? `<div class="tgme_widget_message_forwarded_from accent_color">Forwarded from <a class="tgme_widget_message_forwarded_from_name" href="https://t.me/${p.forwardedFrom.username}/${p.forwardedFrom.post}"><span dir="auto">${escapeHtml(p.forwardedFrom.title)}</span></a></div>`
     : '';
   const photo = p.photo
     ? `<a class="tgme_widget_message_photo_wrap 5339233557839876316 -1987654321_${p.id}" href="${url}" style="width:800px;background-image:url('https://cdn4.cdn-telegram.org/file/p${p.id}.jpg')"><div class="tgme_widget_message_photo" style="padding-top:56.25%"></div></a>`
     : '';
   const text = p.html !== undefined ? `<div class="tgme_widget_message_text js-message_text" dir="auto">${p.html}</div>` : '';
   return `<div class="tgme_widget_message_wrap js-widget_message_wrap"><div class="tgme_widget_message text_not_supported_wrap js-widget_message" data-post="${c.username}/${p.id}" data-view="eyJwIjo${p.id}">
-<div class="tgme_widget_message_user"><a href="https://t.me/${c.username}"><i class="tgme_widget_message_user_photo bgcolor4" data-content="${esc(c.title.slice(0, 1))}"><img src="https://cdn4.cdn-telegram.org/file/avatar.jpg"></i></a></div>
+<div class="tgme_widget_message_user"><a href="https://t.me/${c.username}"><i class="tgme_widget_message_user_photo bgcolor4" data-content="${escapeHtml(c.title.slice(0, 1))}"><img src="https://cdn4.cdn-telegram.org/file/avatar.jpg"></i></a></div>
 <div class="tgme_widget_message_bubble"><i class="tgme_widget_message_bubble_tail"><svg class="bubble_icon" width="9px" height="20px" viewBox="0 0 9 20"></svg></i>
-<div class="tgme_widget_message_author accent_color"><a class="tgme_widget_message_owner_name" href="https://t.me/${c.username}"><span dir="auto">${esc(c.title)}</span></a></div>
+<div class="tgme_widget_message_author accent_color"><a class="tgme_widget_message_owner_name" href="https://t.me/${c.username}"><span dir="auto">${escapeHtml(c.title)}</span></a></div>
 ${fwd}${photo}${text}
 <div class="tgme_widget_message_footer compact js-message_footer"><div class="tgme_widget_message_info short js-message_info"><span class="tgme_widget_message_views">${abbreviate(p.views)}</span><span class="copyonly"> views</span><span class="tgme_widget_message_meta">${p.edited ? 'edited &nbsp;' : ''}<a class="tgme_widget_message_date" href="${url}"><time datetime="${tmeTime(p.at)}" class="time">00:00</time></a></span></div></div>
 </div></div></div>`;
@@ -76,13 +75,13 @@ export function renderPreviewPage(c: FakeChannel, before: number | null): string
     ? `<div class="tgme_widget_message_centered js-messages_more_wrap"><a href="/s/${c.username}?before=${shown[0]!.id}" class="tme_messages_more js-messages_more" data-before="${shown[0]!.id}"></a></div>`
     : '';
   return `<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>${esc(c.title)} – Telegram</title><link rel="canonical" href="https://t.me/s/${c.username}"/></head>
+<html><head><meta charset="utf-8"><title>${escapeHtml(c.title)} – Telegram</title><link rel="canonical" href="https://t.me/s/${c.username}"/></head>
 <body class="widget_frame_base tgme_webpreview_body emoji_image">
 <main class="tgme_main">
 <section class="tgme_right_column"><div class="tgme_channel_info">
-<div class="tgme_channel_info_header"><div class="tgme_channel_info_header_title"><span dir="auto">${esc(c.title)}</span></div><div class="tgme_channel_info_header_username"><a href="https://t.me/${c.username}">@${c.username}</a></div></div>
+<div class="tgme_channel_info_header"><div class="tgme_channel_info_header_title"><span dir="auto">${escapeHtml(c.title)}</span></div><div class="tgme_channel_info_header_username"><a href="https://t.me/${c.username}">@${c.username}</a></div></div>
 <div class="tgme_channel_info_counters"><div class="tgme_channel_info_counter"><span class="counter_value">${abbreviate(c.subscribers)}</span> <span class="counter_type">subscribers</span></div><div class="tgme_channel_info_counter"><span class="counter_value">120</span> <span class="counter_type">photos</span></div></div>
-<div class="tgme_channel_info_description">${esc(c.about)}</div>
+<div class="tgme_channel_info_description">${escapeHtml(c.about)}</div>
 </div></section>
 <section class="tgme_channel_history js-message_history">
 ${more}
@@ -95,9 +94,9 @@ export function renderChannelPage(c: FakeChannel): string {
   const count = c.hideExactCount ? abbreviate(c.subscribers) : c.subscribers.toLocaleString('en-US').replace(/,/g, ' ');
   const preview = c.noPreview ? '' : `<div class="tgme_page_context_link_wrap"><a class="tgme_page_context_link" href="/s/${c.username}">Preview channel</a></div>`;
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Telegram: Contact @${c.username}</title></head><body><div class="tgme_page_wrap"><div class="tgme_body_wrap"><div class="tgme_page">
-<div class="tgme_page_title"><span dir="auto">${esc(c.title)}</span></div>
+<div class="tgme_page_title"><span dir="auto">${escapeHtml(c.title)}</span></div>
 <div class="tgme_page_extra">${count} subscribers</div>
-<div class="tgme_page_description" dir="auto">${esc(c.about)}</div>
+<div class="tgme_page_description" dir="auto">${escapeHtml(c.about)}</div>
 ${preview}
 </div></div></div></body></html>`;
 }
