@@ -5,11 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { flattenText } from '../exports/telegram-desktop.ts';
+import { escapeHtml } from '../html.ts';
 import type { TextEntity } from '../posts/types.ts';
 import type { SampleChannel } from './load.ts';
 import type { FakeChannel, FakePost } from './tme-pages.ts';
-import { escapeHtml } from '../html.ts';
-
 
 const TAGS: Record<string, (inner: string, e: TextEntity) => string> = {
   bold: (t) => `<b>${t}</b>`,
